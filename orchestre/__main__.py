@@ -1,0 +1,3 @@
+from orchestre.cli import main
+
+main()

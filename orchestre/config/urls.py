@@ -1,0 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/v1/", include("orchestre.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("orchestre.storefront.seo_urls")),
+]
+# French at /, English under /en/: one URL per language, so pages cache and index cleanly.
+urlpatterns += i18n_patterns(
+    path("", include("orchestre.storefront.urls")),
+    prefix_default_language=False,
+)
