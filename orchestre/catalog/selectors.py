@@ -1,0 +1,208 @@
+"""Catalogue reads for the storefront and the API.
+
+Price and stock are read through the reverse relations `price` (pricing) and
+`stock_levels` (inventory) by name, never by import, so the catalogue stays below them
+in the layers (docs/adr/0002-catalogue-listing-reads.md)."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from orchestre.catalog import search
+from orchestre.catalog.models import Attribute, AttributeValue, Category, Product
+from orchestre.catalog.queries import ProductQuery
+from orchestre.core.errors import NotFound
+
+SORT_ORDERINGS = {
+    "bestsellers": ("-units_sold", "id"),
+    "price": ("price__amount", "id"),
+    "-price": ("-price__amount", "id"),
+    "newest": ("-created_at", "id"),
+    "name": ("name", "id"),
+}
+
+
+def _available_stock_subquery():
+    from django.apps import apps
+
+    stock_level = apps.get_model("inventory", "StockLevel")
+    return Subquery(
+        stock_level.objects.filter(product=OuterRef("pk"))
+        .values("product")
+        .annotate(available=Sum(F("quantity") - F("reserved")))
+        .values("available")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _base_products() -> QuerySet[Product]:
+    return (
+        Product.objects.filter(is_active=True)
+        .select_related("price", "category", "category__parent")
+        .annotate(available=Coalesce(_available_stock_subquery(), Value(0)))
+    )
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    count: int
+    number: int
+    page_size: int
+    items: list[Product]
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def get_category(slug: str) -> Category:
+    """The active category with this slug, its parent loaded; NotFound otherwise."""
+    try:
+        return Category.objects.select_related("parent").get(slug=slug)
+    except Category.DoesNotExist:
+        raise NotFound(f"No category '{slug}'.", code="category_not_found") from None
+
+
+def list_category_tree() -> list[Category]:
+    """Departments, each with `children` prefetched and a `product_count` on every child."""
+    children = Category.objects.annotate(
+        product_count=Count("products", filter=Q(products__is_active=True))
+    ).order_by("position", "slug")
+    return list(
+        Category.objects.filter(parent__isnull=True)
+        .prefetch_related(Prefetch("children", queryset=children))
+        .order_by("position", "slug")
+    )
+
+
+def filter_products(query: ProductQuery) -> QuerySet[Product]:
+    """Active products matching the query, sorted as asked, price and availability loaded.
+
+    A `category` slug matches the category and, for a department, all its children."""
+    products = _base_products()
+    if query.category:
+        products = products.filter(
+            Exists(Category.objects.filter(slug=query.category, pk=OuterRef("category_id")))
+            | Exists(
+                Category.objects.filter(parent__slug=query.category, pk=OuterRef("category_id"))
+            )
+        )
+    if query.price_min is not None:
+        products = products.filter(price__amount__gte=query.price_min)
+    if query.price_max is not None:
+        products = products.filter(price__amount__lte=query.price_max)
+    if query.in_stock:
+        products = products.filter(available__gt=0)
+    for code, values in query.attributes.items():
+        products = products.filter(
+            Exists(
+                AttributeValue.objects.filter(
+                    attribute__code=code, code__in=values, products=OuterRef("pk")
+                )
+            )
+        )
+    sort = query.effective_sort
+    if sort == "relevance":
+        ranked_ids = search.search_product_ids(query.q) if query.q else []
+        rank = Case(
+            *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ranked_ids)],
+            default=Value(len(ranked_ids)),
+            output_field=IntegerField(),
+        )
+        return products.filter(pk__in=ranked_ids).order_by(rank, "id")
+    if query.q:
+        products = products.filter(pk__in=search.search_product_ids(query.q))
+    return products.order_by(*SORT_ORDERINGS[sort])
+
+
+def paginate_products(products: QuerySet[Product], query: ProductQuery) -> ProductPage:
+    """One page of products: one COUNT and one SELECT, attribute values prefetched."""
+    count = products.count()
+    start = (query.page - 1) * query.page_size
+    items = list(
+        products[start : start + query.page_size].prefetch_related(
+            Prefetch("attribute_values", queryset=AttributeValue.objects.select_related("attribute"))
+        )
+    )
+    return ProductPage(count=count, number=query.page, page_size=query.page_size, items=items)
+
+
+def list_attribute_facets(products: QuerySet[Product]) -> list[Attribute]:
+    """The filterable attributes, each with `facet_values` (values that occur in
+    `products`, with a `product_count`), in two queries."""
+    values = (
+        AttributeValue.objects.filter(products__in=products.values("pk"))
+        .annotate(product_count=Count("products"))
+        .order_by("attribute__position", "name_fr")
+    )
+    by_attribute: dict[int, list[AttributeValue]] = {}
+    for value in values:
+        by_attribute.setdefault(value.attribute_id, []).append(value)
+    attributes = list(Attribute.objects.filter(pk__in=by_attribute))
+    for attribute in attributes:
+        attribute.facet_values = by_attribute[attribute.pk]
+    return attributes
+
+
+def list_attribute_codes() -> tuple[str, ...]:
+    return tuple(Attribute.objects.values_list("code", flat=True))
+
+
+def get_product(slug_or_sku: str) -> Product:
+    """An active product by slug or SKU (case-insensitive), with price, stock and
+    attributes loaded; NotFound otherwise."""
+    products = _base_products().prefetch_related(
+        Prefetch("attribute_values", queryset=AttributeValue.objects.select_related("attribute"))
+    )
+    product = (
+        products.filter(slug=slug_or_sku).first()
+        or products.filter(sku=slug_or_sku.strip().upper()).first()
+    )
+    if product is None:
+        raise NotFound(f"No product '{slug_or_sku}'.", code="product_not_found")
+    return product
+
+
+def list_bestsellers(*, limit: int = 12) -> list[Product]:
+    return list(_base_products().filter(units_sold__gt=0).order_by("-units_sold", "id")[:limit])
+
+
+def list_related_products(product: Product, *, limit: int = 8) -> list[Product]:
+    """Bestsellers of the same category, then of the same department."""
+    related = list(
+        _base_products()
+        .filter(category_id=product.category_id)
+        .exclude(pk=product.pk)
+        .order_by("-units_sold", "id")[:limit]
+    )
+    if len(related) < limit and product.category.parent_id:
+        related += list(
+            _base_products()
+            .filter(category__parent_id=product.category.parent_id)
+            .exclude(pk__in=[product.pk, *[item.pk for item in related]])
+            .order_by("-units_sold", "id")[: limit - len(related)]
+        )
+    return related
