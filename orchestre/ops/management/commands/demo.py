@@ -1,0 +1,46 @@
+import time
+from importlib.resources import files
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from orchestre.ops.demo_accounts import ensure_demo_accounts
+from orchestre.ops.online_retail import import_online_retail, shop_is_empty
+from orchestre.ops.server import default_worker_count, serve
+
+DEMO_EXTRACT = files("orchestre.ops") / "data" / "online-retail-extract.csv.gz"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create and migrate the database, import the demo data if the shop is empty, "
+        "create one account per team role, then serve the shop."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        started = time.monotonic()
+        self.stdout.write("Preparing the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        if shop_is_empty():
+            self.stdout.write("Importing the demo catalogue and order history (first start only)…")
+            summary = import_online_retail(path=DEMO_EXTRACT, progress=True)
+            self.stdout.write(summary.describe())
+        accounts = ensure_demo_accounts()
+        self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
+        self.stdout.write("Demo accounts (one per team role):")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<{width}}  {account.password}  {account.role}")
+        if no_serve:
+            return
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"\nShop:       http://{host}:{port}/")
+        self.stdout.write(f"API docs:   http://{host}:{port}/api/v1/docs")
+        self.stdout.write(f"Admin:      http://{host}:{port}/admin/ \n")
+        self.stdout.flush()
+        serve(host=host, port=port, workers=default_worker_count(), threads=4)
