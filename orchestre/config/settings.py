@@ -36,7 +36,9 @@ def demo_secret_key() -> str:
 SECRET_KEY = os.environ.get("ORCHESTRE_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
-        raise ImproperlyConfigured("ORCHESTRE_SECRET_KEY is required when ORCHESTRE_ENV=production.")
+        raise ImproperlyConfigured(
+            "ORCHESTRE_SECRET_KEY is required when ORCHESTRE_ENV=production."
+        )
     SECRET_KEY = demo_secret_key()
 
 DEBUG = env_bool("ORCHESTRE_DEBUG")

@@ -48,7 +48,9 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             user.save()
             known[username] = password
         user.groups.add(Group.objects.get(name=role.code))
-        accounts.append(DemoAccount(role=str(role.label), username=username, password=known[username]))
+        accounts.append(
+            DemoAccount(role=str(role.label), username=username, password=known[username])
+        )
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text(json.dumps(known, indent=2))
     credentials_file.chmod(0o600)

@@ -10,12 +10,17 @@ def run_settings(env_overrides: dict, tmp_path) -> subprocess.CompletedProcess:
         if not key.startswith("ORCHESTRE_") and key != "DATABASE_URL"
     }
     env.update({"ORCHESTRE_DATA_DIR": str(tmp_path), **env_overrides})
-    code = "from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    code = (
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'orchestre.config.settings';"
+        "from django.conf import settings;"
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    )
     return subprocess.run(
         [
             sys.executable,
             "-c",
-            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='orchestre.config.settings'; {code}",
+            code,
         ],
         env=env,
         capture_output=True,
