@@ -1,5 +1,8 @@
 from ninja import NinjaAPI
 
+from orchestre.api.catalog import router as catalog_router
+from orchestre.api.errors import register_error_handlers
+
 api = NinjaAPI(
     title="Orchestre API",
     version="1",
@@ -7,3 +10,5 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+register_error_handlers(api)
+api.add_router("/", catalog_router)

@@ -14,12 +14,12 @@ class TranslatedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "fr").startswith("en") else self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Category(TranslatedNameMixin):
@@ -41,7 +41,11 @@ class Category(TranslatedNameMixin):
 
     @property
     def description(self) -> str:
-        return self.description_en if (get_language() or "fr").startswith("en") else self.description_fr
+        return (
+            self.description_en
+            if (get_language() or "fr").startswith("en")
+            else self.description_fr
+        )
 
 
 class Attribute(TranslatedNameMixin):
@@ -94,3 +98,24 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+
+class SearchTerm(models.Model):
+    """One posting of the product search index: a normalised, stemmed word found in the
+    product's name (or in its category's labels), with the weight of where it was found.
+
+    Rows are derived data, written only by `catalog.services` (never edited by hand), and
+    read by `catalog.search`. The unique index starts with `term`, so it also serves the
+    lookups by term."""
+
+    term = models.CharField(max_length=64)
+    product = models.ForeignKey(Product, related_name="search_terms", on_delete=models.CASCADE)
+    weight = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "product"], name="search_term_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.product_id} ({self.weight})"

@@ -1,5 +1,6 @@
 """The product-listing query: parsed and validated once, for the storefront and the API."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,9 @@ SORTS = {
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 100
+MAX_ATTRIBUTE_VALUES = 20
+# An attribute value code as stored (AttributeValue.code is a 40-character slug).
+ATTRIBUTE_VALUE_CODE = re.compile(r"[-a-zA-Z0-9_]{1,40}")
 TRUE_VALUES = ("1", "true", "on", "yes")
 FALSE_VALUES = ("0", "false", "off", "no")
 
@@ -74,19 +78,27 @@ def parse_product_query(
     `data` is a QueryDict or a plain mapping; attribute filters are repeated parameters
     named after the attribute code (`?colour=red&colour=pink`)."""
     form = ProductListForm(data)
-    if not form.is_valid():
+    fields = {name: [str(message) for message in errors] for name, errors in form.errors.items()}
+    getlist = getattr(data, "getlist", lambda key: [data[key]] if key in data else [])
+    attributes = {}
+    for code in attribute_codes:
+        values = {value for value in getlist(code) if value}
+        if not values:
+            continue
+        if len(values) > MAX_ATTRIBUTE_VALUES:
+            fields[code] = [
+                str(_("Choose at most %(count)d values.") % {"count": MAX_ATTRIBUTE_VALUES})
+            ]
+        elif not all(ATTRIBUTE_VALUE_CODE.fullmatch(value) for value in values):
+            fields[code] = [str(_("Unknown value."))]
+        attributes[code] = tuple(sorted(values))
+    if fields:
         raise InvalidInput(
             str(_("Some search parameters are invalid.")),
             code="invalid_query",
-            fields={name: [str(message) for message in errors] for name, errors in form.errors.items()},
+            fields=fields,
         )
     values = form.cleaned_data
-    getlist = getattr(data, "getlist", lambda key: [data[key]] if key in data else [])
-    attributes = {
-        code: tuple(sorted({value for value in getlist(code) if value}))
-        for code in attribute_codes
-        if any(getlist(code))
-    }
     return ProductQuery(
         q=values["q"] or "",
         category=category or values["category"] or "",

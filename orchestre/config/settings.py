@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "orchestre.core",
     "orchestre.users",
     "orchestre.team",
@@ -138,6 +139,9 @@ else:
                     "PRAGMA mmap_size=268435456;"
                 ),
             },
+            # A file, not the in-memory default, so concurrency tests run real parallel
+            # connections against the test database.
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
 

@@ -1,0 +1,113 @@
+/* Orchestre storefront: the search combobox (WAI-ARIA combobox with a listbox popup) and
+   small htmx follow-ups. Everything works without this file: the search box is a plain
+   form and the filters a plain GET form. */
+(function () {
+  "use strict";
+
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-suggestions");
+  var active = -1;
+
+  function options() {
+    return list.querySelectorAll('[role="option"]');
+  }
+
+  function setActive(index) {
+    var items = options();
+    active = index;
+    for (var i = 0; i < items.length; i++) {
+      items[i].setAttribute("aria-selected", i === index ? "true" : "false");
+    }
+    if (index >= 0 && items[index]) {
+      input.setAttribute("aria-activedescendant", items[index].id);
+      items[index].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function show(open) {
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) setActive(-1);
+  }
+
+  function choose(option) {
+    window.location.assign(option.getAttribute("data-href"));
+  }
+
+  if (input && list) {
+    document.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target !== list) return;
+      active = -1;
+      show(options().length > 0 && document.activeElement === input);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      var items = options();
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!items.length) return;
+        event.preventDefault();
+        if (list.hidden) show(true);
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        if (active < 0) {
+          setActive(step > 0 ? 0 : items.length - 1);
+        } else {
+          setActive((active + step + items.length) % items.length);
+        }
+      } else if (event.key === "Enter") {
+        if (!list.hidden && active >= 0 && items[active]) {
+          event.preventDefault();
+          choose(items[active]);
+        }
+      } else if (event.key === "Escape") {
+        if (!list.hidden) {
+          event.preventDefault();
+          show(false);
+        } else if (input.value) {
+          event.preventDefault();
+          input.value = "";
+        }
+      }
+    });
+
+    input.addEventListener("blur", function () {
+      show(false);
+    });
+
+    // Keep the focus in the input while an option is clicked, then follow it.
+    list.addEventListener("mousedown", function (event) {
+      event.preventDefault();
+    });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest('[role="option"]');
+      if (option) choose(option);
+    });
+  }
+
+  // On small screens the filters start folded, so the products come first.
+  var filters = document.getElementById("filters-panel");
+  if (filters && window.matchMedia("(max-width: 52rem)").matches) filters.open = false;
+
+  // After a listing update, the language switch keeps the new address.
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    var next = document.querySelector('.language input[name="next"]');
+    if (next) next.value = window.location.pathname + window.location.search;
+  });
+
+  // A new page of results takes the focus, so keyboard and screen reader users start
+  // reading at the first product instead of losing their place.
+  var fromPagination = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    fromPagination = !!(event.detail.elt.closest && event.detail.elt.closest(".pagination"));
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!fromPagination) return;
+    fromPagination = false;
+    var results = document.getElementById("results");
+    if (results) {
+      results.focus();
+      results.scrollIntoView({ block: "start" });
+    }
+  });
+})();
