@@ -1,9 +1,9 @@
 """The `orchestre` command: the shop's own commands plus every Django management command.
 
-    orchestre demo [--port 8000] [--no-serve]
-    orchestre serve [--host 127.0.0.1] [--port 8000] [--workers N]
-    orchestre import online-retail PATH
-    orchestre <any Django management command>
+orchestre demo [--port 8000] [--no-serve]
+orchestre serve [--host 127.0.0.1] [--port 8000] [--workers N]
+orchestre import online-retail PATH
+orchestre <any Django management command>
 """
 
 import os
