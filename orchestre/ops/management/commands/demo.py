@@ -3,6 +3,7 @@ from importlib.resources import files
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from orchestre.ops.demo_accounts import ensure_demo_accounts
 from orchestre.ops.online_retail import import_online_retail, shop_is_empty
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("Importing the demo catalogue and order history (first start only)…")
             summary = import_online_retail(path=DEMO_EXTRACT, progress=True)
             self.stdout.write(summary.describe())
-        accounts = ensure_demo_accounts()
+        with translation.override("en"):
+            accounts = ensure_demo_accounts()
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write("Demo accounts (one per team role):")
         width = max(len(account.username) for account in accounts)
@@ -41,6 +43,6 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"\nShop:       http://{host}:{port}/")
         self.stdout.write(f"API docs:   http://{host}:{port}/api/v1/docs")
-        self.stdout.write(f"Admin:      http://{host}:{port}/admin/ \n")
+        self.stdout.write(f"Admin:      http://{host}:{port}/admin/\n")
         self.stdout.flush()
         serve(host=host, port=port, workers=default_worker_count(), threads=4)
