@@ -38,6 +38,7 @@ def prepare(data_dir: Path) -> dict:
     orchestre("migrate", "-v0", env=env)
     counted = orchestre(
         "shell",
+        "--no-imports",
         "-c",
         "from orchestre.catalog.models import Product; print(Product.objects.count())",
         env=env,
@@ -61,7 +62,7 @@ def sample_urls(env: dict) -> dict[str, str]:
         "print(json.dumps({'home': '/', 'category': f'/c/{c.slug}/', 'product': f'/p/{p.slug}/',"
         " 'search': '/search/?q=lantern'}))"
     )
-    result = orchestre("shell", "-c", code, env=env, capture_output=True, text=True)
+    result = orchestre("shell", "--no-imports", "-c", code, env=env, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
