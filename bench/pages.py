@@ -111,6 +111,15 @@ def run_wrk(url: str, *, duration: int, connections: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def bench_pages(base: str, urls: dict[str, str], args) -> dict[str, dict]:
+    figures = {}
+    for page in PAGES:
+        url = base + urls[page]
+        figures[page] = {"path": urls[page], "bytes": transferred_bytes(url)}
+        figures[page].update(run_wrk(url, duration=args.duration, connections=args.connections))
+    return figures
+
+
 def bench_orchestre(args) -> dict[str, dict]:
     env = prepare(args.data_dir)
     urls = sample_urls(env)
@@ -122,12 +131,7 @@ def bench_orchestre(args) -> dict[str, dict]:
     )
     try:
         wait_until_up(base + "/")
-        figures = {}
-        for page in PAGES:
-            url = base + urls[page]
-            figures[page] = {"path": urls[page], "bytes": transferred_bytes(url)}
-            figures[page].update(run_wrk(url, duration=args.duration, connections=args.connections))
-        return figures
+        return bench_pages(base, urls, args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -136,14 +140,7 @@ def bench_orchestre(args) -> dict[str, dict]:
 def bench_oscar(args) -> dict[str, dict]:
     subprocess.run([str(OSCAR_DIR / "run.sh"), "restart"], check=True, stdout=subprocess.DEVNULL)
     try:
-        base = "http://127.0.0.1:8101"
-        urls = json.loads(OSCAR_URLS.read_text())
-        figures = {}
-        for page in PAGES:
-            url = base + urls[page]
-            figures[page] = {"path": urls[page], "bytes": transferred_bytes(url)}
-            figures[page].update(run_wrk(url, duration=args.duration, connections=args.connections))
-        return figures
+        return bench_pages("http://127.0.0.1:8101", json.loads(OSCAR_URLS.read_text()), args)
     finally:
         subprocess.run([str(OSCAR_DIR / "run.sh"), "stop"], check=True, stdout=subprocess.DEVNULL)
 
