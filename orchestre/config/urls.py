@@ -6,10 +6,12 @@ urlpatterns = [
     path("api/v1/", include("orchestre.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("orchestre.storefront.seo_urls")),
 ]
 # French at /, English under /en/: one URL per language, so pages cache and index cleanly.
+# The storefront comes before the catch-all SEO routes: its pages are the hot path, and
+# every include tried in vain before it costs a failed sub-resolution per request.
 urlpatterns += i18n_patterns(
     path("", include("orchestre.storefront.urls")),
     prefix_default_language=False,
 )
+urlpatterns += [path("", include("orchestre.storefront.seo_urls"))]
