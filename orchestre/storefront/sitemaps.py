@@ -14,6 +14,7 @@ class ShopSitemap(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    limit = 1000  # addresses per section page (one per language)
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SHOP_URL).scheme or "https"

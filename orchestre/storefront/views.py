@@ -4,7 +4,7 @@ anonymous GET pages are cached by `cache_public_page` (see page_cache.py)."""
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -212,7 +212,10 @@ def product_image(request: HttpRequest, sku: str) -> HttpResponse:
     )
 
 
-sitemap = cache_public_page(sitemap_view, same_for_everyone=True)
+# An index of sections of at most 1,000 addresses each (ShopSitemap.limit): one file of
+# every product in both languages with its alternates weighed several megabytes.
+sitemap_index = cache_public_page(sitemap_views.index, same_for_everyone=True)
+sitemap_section = cache_public_page(sitemap_views.sitemap, same_for_everyone=True)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -24,8 +24,10 @@ import pytest
         ("/search/", 1),
         # product, its category and department
         ("/images/p/85123A.svg", 1),
-        # categories, products
-        ("/sitemap.xml", 2),
+        # categories and products (section sizes), products again (latest change)
+        ("/sitemap.xml", 3),
+        # products, paginated in memory
+        ("/sitemap-products.xml", 1),
         ("/robots.txt", 0),
     ],
 )
@@ -86,6 +88,7 @@ def test_suggestion_queries(client, shop, django_assert_num_queries):
         "/search/suggest/?q=lant",
         "/images/p/85123A.svg",
         "/sitemap.xml",
+        "/sitemap-products.xml",
     ],
 )
 def test_a_cached_page_costs_no_query(client, shop, django_assert_num_queries, url):

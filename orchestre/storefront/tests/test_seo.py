@@ -106,12 +106,32 @@ def test_titles_and_descriptions(client, shop):
     ) in product
 
 
-def test_sitemap_lists_every_page_in_both_languages(client, shop):
+def sitemap_urls(client, section: str) -> list:
+    response = client.get(f"/sitemap-{section}.xml")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    return ElementTree.fromstring(response.content).findall(f"{SITEMAP}url")
+
+
+def test_sitemap_index_lists_its_sections(client, shop):
     response = client.get("/sitemap.xml")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml"
-    urls = ElementTree.fromstring(response.content).findall(f"{SITEMAP}url")
+    entries = ElementTree.fromstring(response.content).findall(f"{SITEMAP}sitemap")
+    assert [entry.find(f"{SITEMAP}loc").text for entry in entries] == [
+        "http://testserver/sitemap-home.xml",
+        "http://testserver/sitemap-categories.xml",
+        "http://testserver/sitemap-products.xml",
+    ]
+
+
+def test_sitemap_sections_list_every_page_in_both_languages(client, shop):
+    urls = [
+        url
+        for section in ("home", "categories", "products")
+        for url in sitemap_urls(client, section)
+    ]
+
     locations = [url.find(f"{SITEMAP}loc").text for url in urls]
     assert len(locations) == 2 * (1 + 5 + 30)
     assert f"{SHOP}/" in locations
@@ -128,11 +148,24 @@ def test_sitemap_lists_every_page_in_both_languages(client, shop):
     }
 
 
+def test_sitemap_products_are_split_into_pages(client, shop):
+    from orchestre.storefront.sitemaps import ProductSitemap
+
+    ProductSitemap.limit = 25
+    try:
+        pages = [client.get(f"/sitemap-products.xml?p={number}") for number in (1, 2, 3)]
+    finally:
+        ProductSitemap.limit = 1000
+
+    sizes = [len(ElementTree.fromstring(page.content).findall(f"{SITEMAP}url")) for page in pages]
+    assert sizes == [25, 25, 2 * 30 - 50]
+
+
 def test_sitemap_leaves_out_inactive_products(client, shop):
     shop.candle.is_active = False
     shop.candle.save()
 
-    content = client.get("/sitemap.xml").content.decode()
+    content = client.get("/sitemap-products.xml").content.decode()
 
     assert "/p/red-scented-candle/" not in content
 
