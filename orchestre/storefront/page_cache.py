@@ -6,25 +6,30 @@ change a product, a price or a stock level call `bump_version(CATALOG)` in their
 once it commits, every key carries the new version, so no page rendered from the old rows is
 served again, on any worker.
 
+The stored entry also holds the body already gzip-compressed, served as is to clients that
+accept gzip, so a hit does not compress the page again (GZipMiddleware leaves responses
+that carry a Content-Encoding alone). Its random-padding defence against BREACH is not
+needed here: stored pages hold no secret.
+
 Why not Django's `cache_page`: it keys on the URL and headers only, so it cannot include the
-catalogue version and would go on serving old prices until its timeout; and it caches pages
-whose only per-visitor part is the CSRF token of the language form as they are, token
-included. Here the token is left out of the stored page and filled in for each visitor.
+catalogue version and would go on serving old prices until its timeout. Pages holding a
+per-visitor part (a CSRF token) are never stored, so catalogue pages carry no form that
+needs one.
 """
 
 import hashlib
+import re
 from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 from orchestre.core.cache_versions import CATALOG, current_version
 
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 _STORED_HEADERS = (
     "Content-Type",
     "Cache-Control",
@@ -34,6 +39,8 @@ _STORED_HEADERS = (
     "Vary",
     "X-Robots-Tag",
 )
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_MIN_COMPRESSED_LENGTH = 200  # as GZipMiddleware: smaller bodies are not worth it
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -46,14 +53,6 @@ def page_cache_key(request: HttpRequest) -> str:
     fragment = "fragment" if wants_fragment(request) else "page"
     path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
     return f"storefront:page:{current_version(CATALOG)}:{get_language()}:{fragment}:{path_hash}"
-
-
-def csrf_token_for(request: HttpRequest) -> str:
-    """The token for a form in a page: a placeholder while the page is rendered for the
-    cache (filled in per response by `cache_public_page`), the visitor's token otherwise."""
-    if getattr(request, "_page_cache_fills_csrf", False):
-        return CSRF_PLACEHOLDER
-    return get_token(request)
 
 
 def cache_public_page(view=None, *, same_for_everyone: bool = False):
@@ -76,15 +75,13 @@ def cache_public_page(view=None, *, same_for_everyone: bool = False):
         key = page_cache_key(request)
         entry = cache.get(key)
         if entry is None:
-            request._page_cache_fills_csrf = True
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)) and not response.is_rendered:
                 response = response.render()
             if _is_cacheable(request, response):
                 cache.set(key, _to_entry(response), settings.PAGE_CACHE_SECONDS)
         else:
-            response = _from_entry(entry)
-        _fill_csrf_token(request, response)
+            response = _from_entry(entry, request)
         if response.status_code == 200 and response.has_header("ETag"):
             return get_conditional_response(request, etag=response["ETag"], response=response)
         return response
@@ -100,24 +97,36 @@ def _is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.streaming
         and not response.cookies
         and not (session is not None and session.modified)
-        # Any {% csrf_token %} other than the placeholder put the visitor's own token in.
+        # A CSRF token in the page is the visitor's own.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
 
 
-def _to_entry(response: HttpResponse) -> tuple[bytes, dict[str, str]]:
+Entry = tuple[bytes, bytes | None, dict[str, str]]
+
+
+def _to_entry(response: HttpResponse) -> Entry:
     headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
-    return response.content, headers
+    content = response.content
+    compressed = compress_string(content) if len(content) >= _MIN_COMPRESSED_LENGTH else None
+    if compressed is not None and len(compressed) >= len(content):
+        compressed = None
+    return content, compressed, headers
 
 
-def _from_entry(entry: tuple[bytes, dict[str, str]]) -> HttpResponse:
-    content, headers = entry
-    return HttpResponse(content, headers=headers)
-
-
-def _fill_csrf_token(request: HttpRequest, response: HttpResponse) -> None:
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if not response.streaming and placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
+def _from_entry(entry: Entry, request: HttpRequest) -> HttpResponse:
+    content, compressed, headers = entry
+    if compressed is None or not _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(content, headers=headers)
+        if compressed is not None:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+    response = HttpResponse(compressed, headers=headers)
+    response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    etag = response.get("ETag")
+    if etag and not etag.startswith("W/"):
+        response["ETag"] = f"W/{etag}"  # the bytes differ from the uncompressed variant's
+    return response

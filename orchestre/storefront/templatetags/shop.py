@@ -13,7 +13,6 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from orchestre.catalog.queries import ProductQuery
 from orchestre.core.money import MINOR_UNITS, quantize
-from orchestre.storefront.page_cache import csrf_token_for
 from orchestre.storefront.seo import absolute_url, stock_status
 
 register = template.Library()
@@ -59,12 +58,11 @@ def stock(available: int) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def csrf_field(context) -> SafeString:
-    """The CSRF input of a form in a cacheable page (see page_cache.csrf_token_for)."""
-    return format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-        csrf_token_for(context["request"]),
-    )
+def other_language_url(context, language: str) -> str:
+    """The current page, query included, in `language`. A plain link rather than Django's
+    set_language form: the language is in the address, and a form would need a CSRF token,
+    which would make every catalogue page per-visitor and set a cookie on each."""
+    return translate_url(context["request"].get_full_path(), language)
 
 
 def query_parameters(query: ProductQuery, *, page: int = 1) -> list[tuple[str, str]]:

@@ -327,15 +327,18 @@ def test_suggestions_for_an_empty_query_are_empty(client, shop):
     assert 'role="option"' not in text_of(response)
 
 
-def test_language_switch_keeps_the_page(client, shop):
-    html = text_of(client.get("/c/bougies/?page=2"))
-    assert '<input type="hidden" name="next" value="/c/bougies/?page=2">' in html
-    assert '<button name="language" value="en" lang="en">English</button>' in html
+def test_language_link_keeps_the_page_and_its_query(client, shop):
+    french = text_of(client.get("/c/bougies/?page=2"))
+    english = text_of(client.get("/en/c/bougies/?page=2"))
 
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/c/bougies/?page=2"})
-
-    assert response.status_code == 302
-    assert response["Location"] == "/en/c/bougies/?page=2"
+    assert (
+        '<a class="language" href="/en/c/bougies/?page=2" hreflang="en" lang="en" '
+        'data-prefix="/en">English</a>'
+    ) in french
+    assert (
+        '<a class="language" href="/c/bougies/?page=2" hreflang="fr" lang="fr" '
+        'data-prefix="">Français</a>'
+    ) in english
 
 
 def test_page_structure_for_accessibility(client, shop):

@@ -89,10 +89,12 @@
   var filters = document.getElementById("filters-panel");
   if (filters && window.matchMedia("(max-width: 52rem)").matches) filters.open = false;
 
-  // After a listing update, the language switch keeps the new address.
+  // After a listing update, the language link keeps the new address.
   document.addEventListener("htmx:pushedIntoHistory", function () {
-    var next = document.querySelector('.language input[name="next"]');
-    if (next) next.value = window.location.pathname + window.location.search;
+    var link = document.querySelector("a.language");
+    if (!link) return;
+    var path = window.location.pathname.replace(/^\/en(?=\/)/, "");
+    link.href = link.dataset.prefix + path + window.location.search;
   });
 
   // A new page of results takes the focus, so keyboard and screen reader users start
