@@ -222,7 +222,8 @@ def _match_word(word: str, vocabulary: _Vocabulary, *, typing: bool) -> dict[str
 
     A word whose stems are in the index matches them only, unless it is being typed (the
     last word of an autocomplete query), which also matches the terms it starts. An
-    unknown word matches the terms it starts and those within its typo allowance."""
+    unknown word matches the terms it starts or, when it starts none, those within its
+    typo allowance."""
     word_stems = stems(word)
     matches = {stem: EXACT_QUALITY for stem in word_stems if stem in vocabulary.terms}
     known = bool(matches)
@@ -233,7 +234,9 @@ def _match_word(word: str, vocabulary: _Vocabulary, *, typing: bool) -> dict[str
         if len(start) >= shortest:
             for term in vocabulary.starting_with(start):
                 matches.setdefault(term, CLOSE_QUALITY)
-    max_typos = 0 if known else _max_typos(word)
+    # Typos are a last resort: a word that starts known terms is being typed or cut off
+    # ("lant" is "lantern", not "ant" or "sant").
+    max_typos = 0 if matches else _max_typos(word)
     if max_typos:
         for candidate in {word, *word_stems}:
             for term, distance, _index in process.extract(

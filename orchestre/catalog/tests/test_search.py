@@ -227,6 +227,20 @@ def test_suggestions_complete_a_cut_off_word(catalogue):
     ]
 
 
+def test_a_word_that_starts_known_terms_is_not_read_as_a_typo(catalogue):
+    bestselling_ant = ProductFactory(
+        sku="22587", name="Wood black board ant white finish", units_sold=5_000
+    )
+
+    suggested = {suggestion.slug for suggestion in suggest("lant")}
+    found = search_product_ids("lant")
+
+    assert bestselling_ant.slug not in suggested
+    assert bestselling_ant.pk not in found
+    assert catalogue["moroccan_lanterns"].pk in found
+    assert bestselling_ant.pk in search_product_ids("ant")
+
+
 def test_category_suggestions_speak_the_active_language(catalogue):
     with translation.override("en"):
         assert suggest("lant", limit=1) == [
