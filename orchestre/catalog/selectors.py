@@ -189,16 +189,23 @@ def paginate_products(products: QuerySet[Product], query: ProductQuery) -> Produ
     return ProductPage(count=count, number=query.page, page_size=query.page_size, items=items)
 
 
+def _natural_order(label: str) -> tuple:
+    """ "Lot de 3" before "Lot de 10": numbers compare as numbers, words as words."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", label)
+        if part
+    )
+
+
 def list_attribute_facets(products: QuerySet[Product]) -> list[Attribute]:
     """The filterable attributes, each with `facet_values` (values that occur in
     `products`, with a `product_count`), in two queries."""
-    values = (
-        AttributeValue.objects.filter(products__in=products.values("pk"))
-        .annotate(product_count=Count("products"))
-        .order_by("attribute__position", "name_fr")
+    values = AttributeValue.objects.filter(products__in=products.values("pk")).annotate(
+        product_count=Count("products")
     )
     by_attribute: dict[int, list[AttributeValue]] = {}
-    for value in values:
+    for value in sorted(values, key=lambda value: _natural_order(value.name)):
         by_attribute.setdefault(value.attribute_id, []).append(value)
     attributes = list(Attribute.objects.filter(pk__in=by_attribute))
     for attribute in attributes:
