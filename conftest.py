@@ -19,6 +19,8 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     settings.CACHES = _memory_cache()
+    # Tasks run as soon as they are enqueued (after commit), so a test sees their effect.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def pytest_unconfigure(config):

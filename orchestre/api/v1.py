@@ -1,7 +1,11 @@
 from ninja import NinjaAPI
 
+from orchestre.api.carts import router as carts_router
 from orchestre.api.catalog import router as catalog_router
+from orchestre.api.checkout import router as checkout_router
 from orchestre.api.errors import register_error_handlers
+from orchestre.api.orders import router as orders_router
+from orchestre.api.payments import router as payments_router
 
 api = NinjaAPI(
     title="Orchestre API",
@@ -12,3 +16,7 @@ api = NinjaAPI(
 )
 register_error_handlers(api)
 api.add_router("/", catalog_router)
+api.add_router("/", carts_router)
+api.add_router("/", checkout_router)
+api.add_router("/", orders_router)
+api.add_router("/", payments_router)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "orchestre.core",
     "orchestre.users",
@@ -72,7 +74,11 @@ INSTALLED_APPS = [
     "orchestre.customers",
     "orchestre.pricing",
     "orchestre.inventory",
+    "orchestre.shipping",
+    "orchestre.payments",
     "orchestre.orders",
+    "orchestre.cart",
+    "orchestre.checkout",
     "orchestre.storefront",
     "orchestre.api",
     "orchestre.ops",
@@ -220,3 +226,50 @@ LOGGING = {
 SHOP_NAME = os.environ.get("ORCHESTRE_SHOP_NAME", "Orchestre — Boutique cadeaux")
 SHOP_CURRENCY = "EUR"
 SHOP_URL = os.environ.get("ORCHESTRE_SHOP_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("ORCHESTRE_FROM_EMAIL", "boutique@orchestre.example")
+
+# Background work goes through Django's tasks API; the database backend needs no server
+# (`orchestre worker` runs it). ORCHESTRE_TASKS_BACKEND picks another backend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ORCHESTRE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# The seller's legal identity, printed on invoices (French mandatory mentions).
+SELLER = {
+    "name": os.environ.get("ORCHESTRE_SELLER_NAME", "Orchestre Démo SAS"),
+    "legal_form": os.environ.get("ORCHESTRE_SELLER_LEGAL_FORM", "SAS au capital de 10 000 €"),
+    "address": os.environ.get("ORCHESTRE_SELLER_ADDRESS", "12 rue de la Paix, 75002 Paris, France"),
+    "siren": os.environ.get("ORCHESTRE_SELLER_SIREN", "000 000 000"),
+    "rcs": os.environ.get("ORCHESTRE_SELLER_RCS", "RCS Paris 000 000 000"),
+    "vat_number": os.environ.get("ORCHESTRE_SELLER_VAT_NUMBER", "FR00000000000"),
+    "email": os.environ.get("ORCHESTRE_SELLER_EMAIL", "contact@orchestre.example"),
+}
+
+# Checkout: the version of the terms of sale a shopper accepts, how long stock stays
+# reserved while a payment is pending, and how long an untouched cart lives.
+TERMS_OF_SALE_VERSION = os.environ.get("ORCHESTRE_TERMS_VERSION", "2026-11-01")
+STOCK_RESERVATION_MINUTES = int(os.environ.get("ORCHESTRE_STOCK_RESERVATION_MINUTES", "15"))
+CART_LIFETIME_DAYS = int(os.environ.get("ORCHESTRE_CART_LIFETIME_DAYS", "30"))
+
+# Payments. The sandbox behaves like a card processor (test tokens in docs/payments.md);
+# Stripe is used when its keys are set.
+PAYMENT_PROVIDERS = [
+    name.strip()
+    for name in os.environ.get("ORCHESTRE_PAYMENT_PROVIDERS", "sandbox").split(",")
+    if name.strip()
+]
+SANDBOX_WEBHOOK_SECRET = os.environ.get("ORCHESTRE_SANDBOX_WEBHOOK_SECRET", "") or SECRET_KEY
+SANDBOX_TIMEOUT_RESULT_SECONDS = int(os.environ.get("ORCHESTRE_SANDBOX_TIMEOUT_SECONDS", "5"))
+STRIPE_SECRET_KEY = os.environ.get("ORCHESTRE_STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("ORCHESTRE_STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("ORCHESTRE_STRIPE_WEBHOOK_SECRET", "")
+
+# Outgoing webhooks for the shop's own integrations: "url|secret" pairs, comma-separated.
+WEBHOOK_ENDPOINTS = [
+    tuple(entry.strip().split("|", 1))
+    for entry in os.environ.get("ORCHESTRE_WEBHOOK_ENDPOINTS", "").split(",")
+    if "|" in entry
+]

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from orchestre.storefront import views
+from orchestre.storefront import (
+    account_urls,
+    cart_urls,
+    checkout_urls,
+    order_urls,
+    payment_urls,
+    views,
+)
 
 app_name = "storefront"
 
@@ -13,3 +20,10 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
 ]
+urlpatterns += (
+    cart_urls.urlpatterns
+    + checkout_urls.urlpatterns
+    + order_urls.urlpatterns
+    + account_urls.urlpatterns
+    + payment_urls.urlpatterns
+)

@@ -1,0 +1,5 @@
+"""Carts endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["carts"])

@@ -1,0 +1,5 @@
+"""Checkout endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["checkout"])

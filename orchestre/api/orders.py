@@ -1,0 +1,5 @@
+"""Orders endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["orders"])

@@ -1,0 +1,5 @@
+"""Payments endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["payments"])

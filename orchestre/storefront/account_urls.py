@@ -1,0 +1,3 @@
+"""Account pages of the storefront."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Cart pages of the storefront."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Checkout pages of the storefront."""
+
+urlpatterns: list = []

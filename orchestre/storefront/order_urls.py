@@ -1,0 +1,3 @@
+"""Order pages of the storefront."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Payment pages of the storefront."""
+
+urlpatterns: list = []
