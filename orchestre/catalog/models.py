@@ -78,6 +78,7 @@ class Product(models.Model):
     category = models.ForeignKey(Category, related_name="products", on_delete=models.PROTECT)
     attribute_values = models.ManyToManyField(AttributeValue, related_name="products", blank=True)
     pack_size = models.PositiveIntegerField(_("pack size"), null=True, blank=True)
+    weight_grams = models.PositiveIntegerField(_("weight (g)"), default=500)
     is_active = models.BooleanField(default=True)
     units_sold = models.IntegerField(
         _("units sold"), default=0, help_text=_("Bestseller rank, from completed sales.")
