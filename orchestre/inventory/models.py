@@ -59,3 +59,38 @@ class StockMovement(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["product", "warehouse"])]
+
+
+class Reservation(models.Model):
+    """Units of one product held in one warehouse for a checkout (`reference`) until
+    `expires_at`; while active they count in `StockLevel.reserved`. Every call to
+    `reserve_stock` writes its rows with one `created_at`, which is how the latest set of a
+    reference is told apart from earlier, released or expired ones."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ALLOCATED = "allocated", _("Allocated")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+
+    product = models.ForeignKey(Product, related_name="reservations", on_delete=models.CASCADE)
+    warehouse = models.ForeignKey(Warehouse, related_name="reservations", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField()
+    reference = models.CharField(max_length=255, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="reservation_quantity_positive"
+            ),
+        ]
+        indexes = [
+            # The expiry sweep reads active reservations by due date.
+            models.Index(fields=["status", "expires_at"], name="reservation_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.quantity} × {self.product_id} ({self.status})"

@@ -1,0 +1,27 @@
+"""The only place the inventory locks: the reservations of one reference change one
+transaction at a time (reserve, allocate, release, expire), so a check such as "does this
+reference already hold stock?" stays true until the transaction ends.
+
+Stock rows themselves are never locked ahead: they change by conditional UPDATEs, which the
+database applies one at a time per row (docs/adr/0005-stock-reservations.md)."""
+
+from django.db import connection
+
+# First key of PostgreSQL's two-key advisory locks, so these never collide with locks
+# other parts of the shop may take on the same hashed text.
+RESERVATION_LOCK_SPACE = 5_000_001
+
+
+def lock_reference(reference: str) -> None:
+    """Hold the lock of `reference` until the current transaction ends (call inside
+    `transaction.atomic()`).
+
+    PostgreSQL: a transaction-scoped advisory lock on the reference's hash; two references
+    that share a hash only wait for each other, they are never mixed. SQLite: nothing to do,
+    the IMMEDIATE transaction already holds the database's write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [RESERVATION_LOCK_SPACE, reference],
+            )
