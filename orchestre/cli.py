@@ -1,7 +1,8 @@
 """The `orchestre` command: the shop's own commands plus every Django management command.
 
 orchestre demo [--port 8000] [--no-serve]
-orchestre serve [--host 127.0.0.1] [--port 8000] [--workers N]
+orchestre serve [--host 127.0.0.1] [--port 8000] [--workers N] [--with-worker]
+orchestre worker [--once] [--interval SECONDS]
 orchestre import online-retail PATH
 orchestre <any Django management command>
 """

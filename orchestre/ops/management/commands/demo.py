@@ -7,7 +7,12 @@ from django.utils import translation
 
 from orchestre.ops.demo_accounts import ensure_demo_accounts
 from orchestre.ops.online_retail import import_online_retail, shop_is_empty
-from orchestre.ops.server import default_worker_count, serve
+from orchestre.ops.server import (
+    default_worker_count,
+    email_destination,
+    serve,
+    worker_beside_server,
+)
 
 DEMO_EXTRACT = files("orchestre.ops") / "data" / "online-retail-extract.csv.gz"
 
@@ -15,7 +20,8 @@ DEMO_EXTRACT = files("orchestre.ops") / "data" / "online-retail-extract.csv.gz"
 class Command(BaseCommand):
     help = (
         "Create and migrate the database, import the demo data if the shop is empty, "
-        "create one account per team role, then serve the shop."
+        "create one account per team role, then serve the shop with a background worker "
+        "beside it."
     )
 
     def add_arguments(self, parser):
@@ -43,6 +49,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"\nShop:       http://{host}:{port}/")
         self.stdout.write(f"API docs:   http://{host}:{port}/api/v1/docs")
-        self.stdout.write(f"Admin:      http://{host}:{port}/admin/\n")
+        self.stdout.write(f"Admin:      http://{host}:{port}/admin/")
+        self.stdout.write(f"E-mails:    {email_destination()}\n")
         self.stdout.flush()
-        serve(host=host, port=port, workers=default_worker_count(), threads=4)
+        with worker_beside_server():
+            serve(host=host, port=port, workers=default_worker_count(), threads=4)
