@@ -1,6 +1,6 @@
 /* Orchestre storefront: the search combobox (WAI-ARIA combobox with a listbox popup) and
    small htmx follow-ups. Everything works without this file: the search box is a plain
-   form and the filters a plain GET form. */
+   form, the filters a plain GET form and the cart forms plain POST forms. */
 (function () {
   "use strict";
 
@@ -103,7 +103,8 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     fromPagination = !!(event.detail.elt.closest && event.detail.elt.closest(".pagination"));
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusAfterCartUpdate(event);
     if (!fromPagination) return;
     fromPagination = false;
     var results = document.getElementById("results");
@@ -112,4 +113,27 @@
       results.scrollIntoView({ block: "start" });
     }
   });
+
+  // Cart forms answer a refused change (400/404/409) with the message to show in place, so
+  // those answers are swapped in like any other instead of being dropped as failures.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if ((status === 400 || status === 404 || status === 409) &&
+        form && form.closest && form.closest("[data-swap-errors]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // After a change on the cart page the table is new: the server names the element that
+  // takes the focus (the quantity just changed, or the heading after a removal), so
+  // keyboard and screen reader users keep their place.
+  function focusAfterCartUpdate(event) {
+    var contents = document.getElementById("cart-contents");
+    if (!contents || event.detail.target !== contents) return;
+    var holder = contents.querySelector("[data-focus]");
+    var element = holder && document.getElementById(holder.getAttribute("data-focus"));
+    if (element) element.focus();
+  }
 })();
