@@ -130,7 +130,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "orchestre.sqlite3",
+            "NAME": os.environ.get("ORCHESTRE_SQLITE_PATH", DATA_DIR / "orchestre.sqlite3"),
             "OPTIONS": {
                 # Concurrent writers queue on the busy timeout instead of failing with
                 # "database is locked"; IMMEDIATE takes the write lock at BEGIN so a
@@ -214,6 +214,12 @@ EMAIL_BACKEND = os.environ.get(
     "ORCHESTRE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("ORCHESTRE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("ORCHESTRE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ORCHESTRE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ORCHESTRE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ORCHESTRE_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 30
 
 LOGGING = {
     "version": 1,

@@ -460,14 +460,22 @@ def test_an_unexpected_error_is_a_logged_json_500(client, shop, monkeypatch, cap
     assert "disk on fire" in caplog.text
 
 
-def test_openapi_document_lists_the_catalogue_paths(client, db):
+def test_openapi_document_lists_the_catalogue_and_purchase_paths(client, db):
     response = client.get("/api/v1/openapi.json")
 
     document = json.loads(response.content)
     assert response.status_code == 200
     assert document["info"]["title"] == "Orchestre API"
     assert sorted(document["paths"]) == [
+        "/api/v1/carts",
+        "/api/v1/carts/{cart_id}",
+        "/api/v1/carts/{cart_id}/complete",
+        "/api/v1/carts/{cart_id}/delivery-methods",
+        "/api/v1/carts/{cart_id}/lines",
+        "/api/v1/carts/{cart_id}/lines/{line_id}",
         "/api/v1/categories",
+        "/api/v1/orders/{number}",
+        "/api/v1/payments/webhooks/{provider}",
         "/api/v1/products",
         "/api/v1/products/{slug_or_sku}",
         "/api/v1/search/suggest",

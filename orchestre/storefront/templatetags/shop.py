@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -131,3 +132,10 @@ def json_ld(data: dict) -> SafeString:
 def values_of(attributes: dict[str, tuple[str, ...]], code: str) -> tuple[str, ...]:
     """The values chosen for one attribute in a listing query."""
     return attributes.get(code, ())
+
+
+@register.filter
+def percent(rate) -> str:
+    """A VAT rate as a percentage in the active language's format: 0.2000 → 20, 0.0550 → 5,5."""
+    value = Decimal(rate) * 100
+    return number_format(int(value) if value == value.to_integral_value() else value.normalize())
