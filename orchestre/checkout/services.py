@@ -60,6 +60,11 @@ from orchestre.shipping.selectors import DeliveryOption, get_delivery_option
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,200}$")
 REPLAY_WAIT_SECONDS = 15.0
 UNSET = object()
+UNFINISHED_PAYMENTS = (
+    Payment.Status.PENDING,
+    Payment.Status.REQUIRES_ACTION,
+    Payment.Status.PROCESSING,
+)
 
 
 @dataclass(frozen=True)
@@ -461,9 +466,11 @@ def handle_payment_webhook(
 
 def sync_order_payment(*, order: Order) -> Order:
     """Ask the provider for the payment's current status (the shopper is back from 3-D
-    Secure before the webhook arrived) and settle the order accordingly."""
+    Secure before the webhook arrived) and settle the order accordingly; a payment that
+    completes after its order was cancelled is refunded."""
     payment = get_payment_for_reference(order.number)
-    if payment is None or order.status != Order.Status.AWAITING_PAYMENT:
+    unsettled = order.status == Order.Status.AWAITING_PAYMENT
+    if payment is None or not (unsettled or payment.status in UNFINISHED_PAYMENTS):
         return order
     payment = payment_services.refresh_payment(payment_id=payment.pk)
     return settle_payment(payment=payment)

@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orchestre.cart.models import Cart
@@ -21,17 +20,19 @@ from orchestre.payments.providers.sandbox_processor import TEST_TOKENS
 from orchestre.storefront.cart_session import current_cart
 from orchestre.storefront.checkout_form import CheckoutForm
 
-NOINDEX = {"Cache-Control": "private, no-store"}
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Per-visitor pages: never stored by browsers or proxies."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
     cart = current_cart(request)
-    if cart is None or cart.status == Cart.Status.COMPLETED or not cart.lines.exists():
+    if cart is None or not cart.lines.all():
         messages.info(request, _("Your cart is empty."))
         return redirect("storefront:cart")
-    cart = get_cart(cart.pk)
     if request.method == "GET":
         return _render(request, cart, CheckoutForm.from_cart(cart, request.user))
     form = CheckoutForm.from_post(request.POST)
@@ -70,10 +71,8 @@ def delivery_options(request: HttpRequest) -> HttpResponse:
     if cart is None:
         return HttpResponse(status=204)
     form = CheckoutForm.from_post(request.POST)
-    context = _delivery_context(get_cart(cart.pk), form)
-    return render(
-        request, "storefront/checkout/_delivery_and_summary.html", context, headers=NOINDEX
-    )
+    context = _delivery_context(cart, form)
+    return _private(render(request, "storefront/checkout/_delivery_and_summary.html", context))
 
 
 def checkout_return(request: HttpRequest, token: str) -> HttpResponse:
@@ -81,9 +80,7 @@ def checkout_return(request: HttpRequest, token: str) -> HttpResponse:
     try:
         order = get_order_by_token(token)
     except NotFound:
-        return render(
-            request, "storefront/checkout/unknown_order.html", status=404, headers=NOINDEX
-        )
+        return _private(render(request, "storefront/checkout/unknown_order.html", status=404))
     order = services.sync_order_payment(order=order)
     if order.status == order.Status.CANCELLED:
         messages.error(request, _("The payment was not completed. Your cart is waiting for you."))
@@ -118,6 +115,5 @@ def _render(
         "terms_version": settings.TERMS_OF_SALE_VERSION,
         "signed_in": request.user.is_authenticated,
     }
-    return render(
-        request, "storefront/checkout/checkout.html", context, status=status, headers=NOINDEX
-    )
+    page = render(request, "storefront/checkout/checkout.html", context, status=status)
+    return _private(page)

@@ -270,3 +270,29 @@ def test_an_incomplete_or_expired_cart_cannot_be_completed(api, heart, home_deli
     assert set(incomplete[1]["fields"]) == {"email", "shipping_address", "delivery_method"}
     assert (expired[0], expired[1]["code"]) == (409, "cart_expired")
     assert Order.objects.count() == 0
+
+
+def test_an_abandoned_3d_secure_checkout_is_cancelled_and_a_late_success_refunded(
+    api, client, heart, home_delivery
+):
+    from orchestre.checkout.services import cancel_abandoned_checkouts
+
+    cart_id = ready_cart(api, delivery_method=home_delivery.code)
+    status, order = complete(api, cart_id, token="tok_3ds")
+    assert status == 202
+
+    cancelled = cancel_abandoned_checkouts(now=timezone.now() + timedelta(hours=1))
+
+    assert cancelled == 1
+    assert Order.objects.get().status == "cancelled"
+    level = StockLevel.objects.get(product=heart)
+    assert (level.quantity, level.reserved) == (10, 0)
+    assert Cart.objects.get(pk=cart_id).status == "open"
+
+    client.post(order["payment"]["next_action_url"], {"decision": "approve"})
+    client.get(f"/checkout/return/{order['access_token']}/")
+
+    payment = Payment.objects.get()
+    assert (payment.status, payment.amount_refunded) == ("succeeded", payment.amount)
+    assert Order.objects.get().status == "cancelled"
+    assert StockLevel.objects.get(product=heart).quantity == 10
