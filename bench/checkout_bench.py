@@ -4,7 +4,8 @@ peer's guest checkout (../shared/peers/oscar) measured in the same run; then a f
 (500 buyers, 100 units) on each database.
 
     python bench/checkout_bench.py [--duration 30] [--warmup 10] [--buyers 16 64]
-        [--databases sqlite postgres] [--workers 5] [--threads 4] [--no-oscar] [--no-flash]
+        [--databases sqlite postgres] [--workers 5] [--threads 4] [--flash-buyers 500]
+        [--no-flash] [--no-oscar] [--no-oscar-flash]
 
 One checkout, timed end to end, is what an API client does for a guest purchase:
     POST  /api/v1/carts                              {}                       → 201
@@ -30,15 +31,21 @@ Set up for each database, from scratch every run:
 Each load phase: --warmup seconds of load, then --duration seconds measured; a checkout
 counts when its complete answers 201 within the measured window. Failed requests are
 counted by step and status; in-flight checkouts finish after the window but are not counted.
+The CPU time of the server, the database's backends, the load generator and the whole
+machine is read at both ends of the window: a large "other" share means the machine was not
+quiet and the figures should be taken again.
 
 Flash sale: --flash-buyers carts are prepared (1 unit of the flash product each), then all
 completes are released at the same instant; the database then says how many orders were
 paid, how much stock is left, and that nothing was oversold.
 
-Oscar: `run.sh restart`, then for each buyer count its checkout_driver.py (14 HTTP requests
-per order, cookie-based HTML checkout) for --warmup seconds (discarded) and for --duration
-seconds after `peer_reset_state`; and its flash_sale.py in barrier mode with the same number
-of buyers. Needs ../shared/peers/oscar/setup.sh run once; skipped with a message otherwise.
+Oscar (its peer scripts' setup: 2 gunicorn sync workers, its own PostgreSQL on port 55432):
+`run.sh restart`, then for each buyer count its checkout_driver.py (14 HTTP requests per
+order, cookie-based HTML checkout, 1 unit of 1 product) for --warmup seconds, discarded, and
+for --duration seconds, each after `peer_reset_state`; its orders/s are its driver's own
+(flows started before the deadline finish and count). Then its flash_sale.py in barrier
+mode with as many buyers, and `peer_flash_report`. Orchestre's servers are stopped by then.
+Needs ../shared/peers/oscar/setup.sh run once; skipped with a message otherwise.
 
 The load generator, the servers and the databases share the machine's cores.
 Prints Markdown tables on stdout, progress on stderr.
@@ -295,6 +302,46 @@ def checkout(port: int, rng: random.Random, skus: list[str], email: str) -> list
     return client.timings
 
 
+# CPU accounting: the load generator, the server and the database share the cores ------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes, the bench database's PostgreSQL
+    backends, this load generator, and the whole machine (busy time, all cores)."""
+    parents, used, database = {}, {}, 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        if command.startswith(b"postgres: ") and b"orchestre_bench" in command:
+            database += used[pid]
+
+    def serves(pid: int) -> bool:
+        while pid > 1:
+            if pid == server_pid:
+                return True
+            pid = parents.get(pid, 1)
+        return False
+
+    machine = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+    idle = machine[3] + machine[4]
+    return {
+        "server": sum(seconds for pid, seconds in used.items() if serves(pid)),
+        "database": database,
+        "load generator": time.process_time(),
+        "machine": (sum(machine) - idle) / CLOCK_TICKS,
+    }
+
+
 # Load phases ------------------------------------------------------------------------------
 
 
@@ -316,6 +363,7 @@ class PhaseResult:
     steps: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
     errors: Counter = field(default_factory=Counter)
     samples: dict[str, str] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def row(self) -> dict:
         return {
@@ -328,11 +376,17 @@ class PhaseResult:
         }
 
 
-def run_phase(port: int, skus: list[str], *, buyers: int, warmup: float, duration: float, seed):
+def run_phase(
+    port: int, skus: list[str], *, buyers: int, warmup: float, duration: float, seed, cpu
+):
+    """`cpu()` is read at both ends of the measured window, to say where the time went."""
     result = PhaseResult(buyers=buyers, seconds=duration)
     lock = threading.Lock()
     window_start = time.monotonic() + warmup
     window_end = window_start + duration
+    readings = []
+    for delay in (warmup, warmup + duration):
+        threading.Timer(delay, lambda: readings.append(cpu())).start()
 
     def buyer(index: int) -> None:
         rng = random.Random(seed * 1_000_003 + index)
@@ -360,6 +414,8 @@ def run_phase(port: int, skus: list[str], *, buyers: int, warmup: float, duratio
 
     with ThreadPoolExecutor(max_workers=buyers) as pool:
         list(pool.map(buyer, range(buyers)))
+    first, last = readings
+    result.cpu = {role: last[role] - first[role] for role in first}
     return result
 
 
@@ -464,7 +520,7 @@ def orchestre_server(env: dict, args, log: Path):
         server = subprocess.Popen(command, env=env, stdout=output, stderr=output)
         try:
             wait_until_up(f"http://127.0.0.1:{args.port}/api/v1/openapi.json", server)
-            yield
+            yield server
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -481,7 +537,7 @@ def bench_orchestre(database: str, args) -> dict:
     )
     log = Path(f"/tmp/orchestre-bench-{database}.server.log")
     figures: dict = {"phases": [], "log": str(log)}
-    with orchestre_server(env, args, log):
+    with orchestre_server(env, args, log) as server:
         for buyers in args.buyers:
             note(f"{database}: {buyers} buyers, {args.warmup} s warm-up + {args.duration} s")
             phase = run_phase(
@@ -491,6 +547,7 @@ def bench_orchestre(database: str, args) -> dict:
                 warmup=args.warmup,
                 duration=args.duration,
                 seed=args.seed,
+                cpu=lambda: cpu_seconds(server.pid),
             )
             figures["phases"].append(phase)
             note(f"  {phase.row()} {dict(phase.errors) or ''}")
@@ -576,9 +633,14 @@ def note(message: str) -> None:
 
 def print_report(ours: dict[str, dict], peer: dict | None, args) -> None:
     peer_by_buyers = {phase["shoppers"]: phase for phase in (peer or {}).get("phases", [])}
+    version = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+    ).stdout.strip()
     print(
-        f"Checkouts completed per second ({args.duration} s measured after {args.warmup} s of "
-        f"warm-up; {os.cpu_count()} CPUs shared by load generator, server and database)\n"
+        f"Checkouts completed per second ({args.duration:g} s measured after {args.warmup:g} s "
+        f"of warm-up; {os.cpu_count()} CPUs shared by load generator, servers and databases; "
+        f"Orchestre {version or 'unknown version'}, {args.workers} gunicorn workers × "
+        f"{args.threads} threads)\n"
     )
     print("| shop | database | buyers | checkouts/s | p50 ms | p95 ms | checkouts | "
           "requests/checkout | errors | × Oscar |")  # fmt: skip
@@ -614,6 +676,26 @@ def print_report(ours: dict[str, dict], peer: dict | None, args) -> None:
             print(f"| {database} | {phase.buyers} | " + " | ".join(cells) + " |")
     for buyers, phase in peer_by_buyers.items():
         print(f"\nOscar step p50 ms at {buyers} shoppers: `{json.dumps(phase['step_p50_ms'])}`")
+
+    print(
+        "\nOrchestre CPU per completed checkout in the measured window, ms; machine busy and "
+        "the share of it taken by other processes, % of all cores\n"
+    )
+    print("| database | buyers | server | database | load generator | machine busy | other |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for database, figures in ours.items():
+        for phase in figures["phases"]:
+            cpu, count = phase.cpu, max(len(phase.checkouts), 1)
+            other = cpu["machine"] - cpu["server"] - cpu["database"] - cpu["load generator"]
+            capacity = phase.seconds * (os.cpu_count() or 1)
+            database_ms = (
+                "in server" if database == "sqlite" else f"{cpu['database'] * 1000 / count:.0f}"
+            )
+            print(
+                f"| {database} | {phase.buyers} | {cpu['server'] * 1000 / count:.0f} | "
+                f"{database_ms} | {cpu['load generator'] * 1000 / count:.0f} | "
+                f"{cpu['machine'] / capacity:.0%} | {other / capacity:.0%} |"
+            )
 
     errors = [
         (database, phase.buyers, label, count, phase.samples[label])
@@ -708,6 +790,7 @@ def main() -> None:
     ours = {database: bench_orchestre(database, args) for database in args.databases}
     peer = bench_oscar(args) if args.oscar and not peer_problem else None
     print_report(ours, peer, args)
+    note(f"load average at the end: {os.getloadavg()[0]:.2f}")
     if peer_problem:
         print(f"\nOscar skipped: {peer_problem}")
 

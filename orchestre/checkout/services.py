@@ -206,11 +206,13 @@ def complete_checkout(
     account_password: str = "",
     user=None,
     language: str = "fr",
+    shop_url: str = "",
 ) -> CheckoutOutcome:
     """Place the order for a cart and take the payment.
 
     Same `idempotency_key` again (also concurrently) → the same order, the same payment,
-    never a second one. Raises InvalidInput (details, terms, key), Conflict (cart state,
+    never a second one. `shop_url` is where the shopper is sent back after 3-D Secure
+    (default: settings.SHOP_URL). Raises InvalidInput (details, terms, key), Conflict (cart state,
     `insufficient_stock`), PaymentDeclined (402; order cancelled, cart reopened)."""
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         raise InvalidInput(
@@ -248,7 +250,7 @@ def complete_checkout(
         currency=order.currency,
         reference=order.number,
         idempotency_key=f"{order.number}:charge",
-        return_url=settings.SHOP_URL
+        return_url=(shop_url or settings.SHOP_URL)
         + reverse("storefront:checkout_return", args=[order.access_token]),
     )
     order = settle_payment(payment=payment)

@@ -49,6 +49,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             account_password=form.account_password,
             user=request.user if request.user.is_authenticated else None,
             language=get_language() or settings.LANGUAGE_CODE,
+            shop_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except PaymentDeclined as error:
         form.renew_idempotency_key()

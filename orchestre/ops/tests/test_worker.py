@@ -55,6 +55,7 @@ def test_the_periodic_jobs_and_their_periods():
         ("orchestre.core.tasks.relay_outbox", 5),
         ("orchestre.payments.tasks.deliver_sandbox_webhooks_task", 2),
         ("orchestre.inventory.tasks.expire_reservations_task", 60),
+        ("orchestre.checkout.tasks.cancel_abandoned_checkouts_task", 300),
         ("orchestre.ops.worker.prune_task_results", 3600),
     ]
 

@@ -1,6 +1,7 @@
 """A small gift shop for the storefront tests: two departments, three categories, two
 filterable attributes and 30 products with prices, stock and sales, indexed for search."""
 
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from orchestre.catalog.tests.factories import (
 )
 from orchestre.inventory.tests.factories import StockLevelFactory
 from orchestre.pricing.tests.factories import PriceFactory
+from orchestre.storefront.tests.browser_support import CHROMIUM, CHROMIUM_ARGS, open_page
 
 LIGHTS_PRODUCTS = 26  # more than one page of 24
 
@@ -178,3 +180,36 @@ def shop(db) -> Shop:
         mug=mug,
         frame=frame,
     )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = (
+            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); "
+            "set ORCHESTRE_REQUIRE_BROWSER=1 to fail instead of skipping"
+        )
+        if os.environ.get("ORCHESTRE_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API keeps an event loop in this thread, which Django takes for
+    # an async context; the test code only runs plain synchronous ORM calls around it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser):
+    page = open_page(browser)
+    yield page
+    page.context.close()

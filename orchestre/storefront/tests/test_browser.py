@@ -4,26 +4,14 @@ test server, axe-core for WCAG 2.1 A/AA, and the keyboard paths (skip link, sear
 Without /usr/bin/chromium these tests are skipped, unless ORCHESTRE_REQUIRE_BROWSER=1 (as
 in CI), which turns the missing browser into a failure."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from orchestre.storefront.tests.browser_support import axe_violations, open_page
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [
     "/",
     "/c/decoration/",
@@ -34,69 +22,6 @@ PAGES = [
     "/search/?q=zzzzqqq",
     "/c/nothing-here/",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = (
-            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); "
-            "set ORCHESTRE_REQUIRE_BROWSER=1 to fail instead of skipping"
-        )
-        if os.environ.get("ORCHESTRE_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's synchronous API keeps an event loop in this thread, which Django takes for
-    # an async context; the test code only runs plain synchronous ORM calls around it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def open_page(browser, **context_options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    failures = []
-    page.on("requestfailed", lambda request: failures.append(f"failed {request.url}"))
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and "/nothing-here/" not in response.url
-            and failures.append(f"{response.status} {response.url}")
-        ),
-    )
-    page.on("pageerror", lambda error: failures.append(f"script error {error}"))
-    page.failures = failures
-    return page
-
-
-@pytest.fixture
-def page(browser):
-    page = open_page(browser)
-    yield page
-    page.context.close()
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
-        f"{violation['id']}: {node['target']} {node['failureSummary']}"
-        for violation in results.response["violations"]
-        for node in violation["nodes"]
-    ]
 
 
 @pytest.mark.parametrize("language", ["", "/en"])
