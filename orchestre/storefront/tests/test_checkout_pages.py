@@ -167,3 +167,36 @@ def test_the_page_costs_a_fixed_number_of_queries(client, cart, django_assert_ma
     with django_assert_max_num_queries(12):
         response = client.get("/en/checkout/")
     assert response.status_code == 200
+
+
+def test_an_account_created_at_checkout_owns_the_order(client, cart):
+    response = client.post(
+        "/en/checkout/", form_data(create_account="on", account_password="Lanterne-2026!")
+    )
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.user.email == "marie@example.fr"
+    assert order.user.check_password("Lanterne-2026!")
+    assert client.login(username=order.user.username, password="Lanterne-2026!")
+    assert order.number in client.get("/en/account/orders/").content.decode()
+
+
+def test_a_weak_password_or_a_taken_e_mail_is_refused_and_nothing_is_ordered(client, cart):
+    from orchestre.users.models import User
+
+    weak = client.post("/en/checkout/", form_data(create_account="on", account_password="1234"))
+    User.objects.create_user(username="marie", email="marie@example.fr", password="x-Secret-99")
+    taken = client.post(
+        "/en/checkout/",
+        form_data(
+            create_account="on", account_password="Lanterne-2026!", idempotency_key="page-key-3"
+        ),
+    )
+
+    assert weak.status_code == 400
+    assert "password" in text_of(weak).lower()
+    assert taken.status_code == 409
+    assert "already exists" in text_of(taken)
+    assert Order.objects.count() == 0
+    assert Cart.objects.get(pk=cart.pk).status == "open"
