@@ -369,3 +369,13 @@ def _line_of(cart: Cart, line_id) -> CartLine:
 def _touch(cart: Cart) -> None:
     """A change keeps the cart alive for another CART_LIFETIME_DAYS."""
     Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+
+
+def delete_stale_carts(*, now=None) -> int:
+    """Delete the carts nobody has touched for CART_LIFETIME_DAYS: expired open carts and
+    old completed ones (their order keeps everything it needs). A cart being checked out is
+    kept until its checkout settles. Returns the carts deleted; run by the worker."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CART_LIFETIME_DAYS)
+    stale = Cart.objects.filter(updated_at__lt=cutoff).exclude(status=Cart.Status.CHECKING_OUT)
+    deleted, per_model = stale.delete()
+    return per_model.get(Cart._meta.label, 0)

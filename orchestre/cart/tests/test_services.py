@@ -614,3 +614,21 @@ def test_state_changes_of_an_unknown_cart(call):
         call(uuid.uuid4())
 
     assert error.value.code == "unknown_cart"
+
+
+def test_stale_carts_are_deleted_but_not_one_being_checked_out(heart):
+    old = timezone.now() - timedelta(days=31)
+    stale_open = CartFactory()
+    CartLineFactory(cart=stale_open, product=heart, quantity=1)
+    stale_completed = CartFactory(status=Cart.Status.COMPLETED, order_number="OR-2026-00001")
+    paying = CartFactory(status=Cart.Status.CHECKING_OUT)
+    recent = CartFactory()
+    Cart.objects.filter(pk__in=[stale_open.pk, stale_completed.pk, paying.pk]).update(
+        updated_at=old
+    )
+
+    deleted = services.delete_stale_carts()
+
+    assert deleted == 2
+    assert set(Cart.objects.values_list("pk", flat=True)) == {paying.pk, recent.pk}
+    assert CartLine.objects.count() == 0

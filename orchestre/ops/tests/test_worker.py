@@ -56,6 +56,7 @@ def test_the_periodic_jobs_and_their_periods():
         ("orchestre.payments.tasks.deliver_sandbox_webhooks_task", 2),
         ("orchestre.inventory.tasks.expire_reservations_task", 60),
         ("orchestre.checkout.tasks.cancel_abandoned_checkouts_task", 300),
+        ("orchestre.cart.tasks.delete_stale_carts_task", 86400),
         ("orchestre.ops.worker.prune_task_results", 3600),
     ]
 
