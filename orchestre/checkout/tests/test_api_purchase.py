@@ -296,3 +296,21 @@ def test_an_abandoned_3d_secure_checkout_is_cancelled_and_a_late_success_refunde
     assert (payment.status, payment.amount_refunded) == ("succeeded", payment.amount)
     assert Order.objects.get().status == "cancelled"
     assert StockLevel.objects.get(product=heart).quantity == 10
+
+
+def test_reading_an_order_costs_three_queries_whatever_its_size(
+    api, heart, home_delivery, django_assert_num_queries
+):
+    second = stocked_product((WarehouseFactory(code="paris", priority=0), 5), sku="MUG1")
+    PriceFactory(product=second, amount=Decimal("4.25"))
+    cart_id = ready_cart(api, delivery_method=home_delivery.code)
+    api.call("post", f"/carts/{cart_id}/lines", {"sku": "MUG1", "quantity": 2})
+    status, order = complete(api, cart_id)
+    assert status == 201
+
+    # The order with its lines, then its payment.
+    with django_assert_num_queries(3):
+        status, read = api.call(
+            "get", f"/orders/{order['number']}", X_Order_Token=order["access_token"]
+        )
+    assert (status, len(read["lines"])) == (200, 2)
