@@ -45,6 +45,12 @@ def lines_of(cart_id) -> list[tuple[str, int]]:
 
 
 @pytest.fixture
+def english(client):
+    """Messages are asserted in English, the source language: ask for it, as a client would."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
 def cart(shop):
     return CartFactory()
 
@@ -150,7 +156,7 @@ def test_adding_the_same_sku_grows_its_line(client, cart):
     assert lines_of(cart.pk) == [("22171", 5)]
 
 
-def test_add_line_beyond_the_stock(client, cart):
+def test_add_line_beyond_the_stock(client, cart, english):
     url = f"/api/v1/carts/{cart.pk}/lines"
     post_json(client, url, {"sku": "22171", "quantity": 5})
 
@@ -190,7 +196,7 @@ def test_add_line_errors_change_nothing(client, cart, payload, status, code):
     assert CartLine.objects.count() == 0
 
 
-def test_add_line_error_messages(client, cart):
+def test_add_line_error_messages(client, cart, english):
     url = f"/api/v1/carts/{cart.pk}/lines"
 
     assert post_json(client, url, {"sku": "72741", "quantity": 1}).json()["message"] == (
@@ -229,7 +235,7 @@ def test_add_line_to_a_closed_or_expired_cart(client, shop, fields, code):
 
 
 @pytest.mark.parametrize("cart_id", [uuid.uuid4(), "not-a-uuid", "1" * 300])
-def test_unknown_cart(client, shop, cart_id):
+def test_unknown_cart(client, shop, cart_id, english):
     detail = client.get(f"/api/v1/carts/{cart_id}")
     add = post_json(client, f"/api/v1/carts/{cart_id}/lines", {"sku": "22171", "quantity": 1})
 
@@ -328,7 +334,7 @@ def test_update_line_of_an_impossible_id(client, cart, line_id):
     assert response.json()["code"] in ("unknown_line", "invalid_request")
 
 
-def test_a_line_of_another_cart_is_unknown(client, cart):
+def test_a_line_of_another_cart_is_unknown(client, cart, english):
     other = CartLineFactory(product=Product.objects.get(sku="22171"), quantity=2)
 
     update = patch_json(client, f"/api/v1/carts/{cart.pk}/lines/{other.pk}", {"quantity": 1})

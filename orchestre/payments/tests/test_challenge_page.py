@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
 
 
+@pytest.fixture(autouse=True)
+def _french_shop():
+    """The bank's page is tested at the shop's French addresses, in French."""
+    with translation.override("fr"):
+        yield
+
+
 def page(response) -> str:
     return unescape(response.content.decode())
 

@@ -107,7 +107,10 @@ def test_amounts_outside_what_a_card_processor_takes_are_refused(amount):
 
 
 def test_3d_secure_waits_for_the_cardholder():
-    answer = charge("tok_3ds")
+    from django.utils import translation
+
+    with translation.override("fr"):
+        answer = charge("tok_3ds")
 
     assert answer["status"] == "requires_action"
     assert answer["next_action"] == {

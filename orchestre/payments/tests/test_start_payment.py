@@ -64,7 +64,10 @@ def test_a_declined_card_gives_a_failed_payment_with_its_reason(token, code, mes
 
 
 def test_3d_secure_asks_for_the_challenge_page():
-    payment = pay("tok_3ds")
+    from django.utils import translation
+
+    with translation.override("fr"):
+        payment = pay("tok_3ds")
 
     charge = SandboxCharge.objects.get()
     assert payment.status == "requires_action"
