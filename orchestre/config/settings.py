@@ -252,6 +252,11 @@ SELLER = {
     "rcs": os.environ.get("ORCHESTRE_SELLER_RCS", "RCS Paris 000 000 000"),
     "vat_number": os.environ.get("ORCHESTRE_SELLER_VAT_NUMBER", "FR00000000000"),
     "email": os.environ.get("ORCHESTRE_SELLER_EMAIL", "contact@orchestre.example"),
+    # The consumer mediator the shop adheres to (article L616-1 of the consumer code).
+    "mediator": os.environ.get(
+        "ORCHESTRE_SELLER_MEDIATOR",
+        "CM2C, 49 rue de Ponthieu, 75008 Paris, https://www.cm2c.net",
+    ),
 }
 
 # Checkout: the version of the terms of sale a shopper accepts, how long stock stays

@@ -90,7 +90,8 @@ def checkout_return(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def terms(request: HttpRequest) -> HttpResponse:
-    return render(request, "storefront/terms.html", {"version": settings.TERMS_OF_SALE_VERSION})
+    context = {"version": settings.TERMS_OF_SALE_VERSION, "seller": settings.SELLER}
+    return render(request, "storefront/terms.html", context)
 
 
 def _delivery_context(cart: Cart, form: CheckoutForm) -> dict:
