@@ -51,7 +51,7 @@ from orchestre.orders.services import (
     place_order,
 )
 from orchestre.payments import services as payment_services
-from orchestre.payments.errors import decline_message
+from orchestre.payments.errors import ProviderError, decline_message
 from orchestre.payments.models import Payment
 from orchestre.payments.selectors import get_payment_for_reference
 from orchestre.shipping.addresses import validate_address
@@ -243,16 +243,23 @@ def complete_checkout(
         # Nothing was recorded, so the key is free again (like a request never made).
         CheckoutAttempt.objects.filter(pk=attempt.pk).delete()
         raise
-    payment = payment_services.start_payment(
-        provider=payment_provider,
-        token=payment_token,
-        amount=order.total,
-        currency=order.currency,
-        reference=order.number,
-        idempotency_key=f"{order.number}:charge",
-        return_url=(shop_url or settings.SHOP_URL)
-        + reverse("storefront:checkout_return", args=[order.access_token]),
-    )
+    try:
+        payment = payment_services.start_payment(
+            provider=payment_provider,
+            token=payment_token,
+            amount=order.total,
+            currency=order.currency,
+            reference=order.number,
+            idempotency_key=f"{order.number}:charge",
+            return_url=(shop_url or settings.SHOP_URL)
+            + reverse("storefront:checkout_return", args=[order.access_token]),
+        )
+    except ProviderError:
+        # The provider refused the request before charging anything: give everything back.
+        with transaction.atomic():
+            _abandon(locks.lock_order(order.number), attempt, note="payment provider error")
+            CheckoutAttempt.objects.filter(pk=attempt.pk).delete()
+        raise
     order = settle_payment(payment=payment)
     return _outcome(order, payment)
 

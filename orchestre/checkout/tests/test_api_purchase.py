@@ -314,3 +314,23 @@ def test_reading_an_order_costs_three_queries_whatever_its_size(
             "get", f"/orders/{order['number']}", X_Order_Token=order["access_token"]
         )
     assert (status, len(read["lines"])) == (200, 2)
+
+
+def test_a_provider_that_refuses_the_request_leaves_the_cart_ready_to_try_again(
+    api, heart, home_delivery, monkeypatch
+):
+    from orchestre.payments.providers import sandbox_processor
+
+    def unavailable(**request):
+        raise sandbox_processor.ProcessorError("service unavailable")
+
+    cart_id = ready_cart(api, delivery_method=home_delivery.code)
+    with monkeypatch.context() as patch:
+        patch.setattr(sandbox_processor, "create_charge", unavailable)
+        status, body = complete(api, cart_id, key="provider-down-1")
+
+    assert (status, body["code"]) == (502, "payment_provider_error")
+    assert Order.objects.get().status == "cancelled"
+    assert StockLevel.objects.get(product=heart).reserved == 0
+    assert Cart.objects.get(pk=cart_id).status == "open"
+    assert complete(api, cart_id, key="provider-down-1")[0] == 201
