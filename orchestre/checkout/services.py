@@ -267,8 +267,7 @@ def complete_checkout(
 def _place_order(attempt: CheckoutAttempt, *, user, account_password: str, language: str) -> Order:
     now = timezone.now()
     with transaction.atomic():
-        cart_services.begin_checkout(cart_id=attempt.cart_id)
-        cart = get_cart(attempt.cart_id)
+        cart = cart_services.begin_checkout(cart_id=attempt.cart_id)
         if cart.is_expired:
             raise Conflict(_("This cart has expired; start a new one."), code="cart_expired")
         totals, delivery = _checked_totals(cart)
