@@ -57,6 +57,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -76,6 +77,8 @@ OSCAR_DIR = ROOT.parent / "shared" / "peers" / "oscar"
 OSCAR_PYTHON = Path("/tmp/oscar-venv/bin/python")
 OSCAR_URLS = Path("/tmp/oscar-peer/bench_urls.json")
 OSCAR_URL = "http://127.0.0.1:8101"
+OSCAR_GUNICORN_PID = Path("/tmp/oscar-peer/gunicorn.pid")
+OSCAR_POSTMASTER_PID = Path("/tmp/oscar-peer/pgdata/postmaster.pid")
 POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 BENCH_SKUS = 200
@@ -307,10 +310,11 @@ def checkout(port: int, rng: random.Random, skus: list[str], email: str) -> list
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's processes, the bench database's PostgreSQL
-    backends, this load generator, and the whole machine (busy time, all cores)."""
-    parents, used, database = {}, {}, 0.0
+def cpu_seconds(*, server_pid: int, database_pid: int | None = None) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes, the database (the processes under
+    `database_pid`, else the bench database's backends), this load generator and the
+    drivers it waited for, and the whole machine (busy time, all cores)."""
+    parents, used, reaped, backends = {}, {}, {}, 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -322,24 +326,34 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
         pid = int(entry.name)
         parents[pid] = int(fields[1])
         used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        # Children that ended (PostgreSQL backends of closed connections) count here.
+        reaped[pid] = (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
         if command.startswith(b"postgres: ") and b"orchestre_bench" in command:
-            database += used[pid]
+            backends += used[pid]
 
-    def serves(pid: int) -> bool:
-        while pid > 1:
-            if pid == server_pid:
-                return True
-            pid = parents.get(pid, 1)
-        return False
+    def under(root: int) -> float:
+        def descends(pid: int) -> bool:
+            while pid > 1:
+                if pid == root:
+                    return True
+                pid = parents.get(pid, 1)
+            return False
 
+        return sum(used[pid] + reaped[pid] for pid in used if descends(pid))
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     machine = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
     idle = machine[3] + machine[4]
     return {
-        "server": sum(seconds for pid, seconds in used.items() if serves(pid)),
-        "database": database,
-        "load generator": time.process_time(),
+        "server": under(server_pid),
+        "database": under(database_pid) if database_pid else backends,
+        "load generator": time.process_time() + children.ru_utime + children.ru_stime,
         "machine": (sum(machine) - idle) / CLOCK_TICKS,
     }
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {role: after[role] - before[role] for role in before}
 
 
 # Load phases ------------------------------------------------------------------------------
@@ -414,8 +428,7 @@ def run_phase(
 
     with ThreadPoolExecutor(max_workers=buyers) as pool:
         list(pool.map(buyer, range(buyers)))
-    first, last = readings
-    result.cpu = {role: last[role] - first[role] for role in first}
+    result.cpu = cpu_used(*readings)
     return result
 
 
@@ -547,7 +560,7 @@ def bench_orchestre(database: str, args) -> dict:
                 warmup=args.warmup,
                 duration=args.duration,
                 seed=args.seed,
-                cpu=lambda: cpu_seconds(server.pid),
+                cpu=lambda: cpu_seconds(server_pid=server.pid),
             )
             figures["phases"].append(phase)
             note(f"  {phase.row()} {dict(phase.errors) or ''}")
@@ -603,7 +616,12 @@ def bench_oscar(args) -> dict:
             shoppers = ["--shoppers", str(buyers), "--seed", str(args.seed)]
             oscar_driver("checkout_driver.py", *shoppers, "--duration", str(args.warmup))
             oscar_manage("peer_reset_state")
+            pids = {"server_pid": int(OSCAR_GUNICORN_PID.read_text())}
+            pids["database_pid"] = int(OSCAR_POSTMASTER_PID.read_text().split()[0])
+            before, started = cpu_seconds(**pids), time.monotonic()
             phase = oscar_driver("checkout_driver.py", *shoppers, "--duration", str(args.duration))
+            phase["cpu"] = cpu_used(before, cpu_seconds(**pids))
+            phase["wall_s"] = time.monotonic() - started
             figures["phases"].append(phase)
             note(f"  {phase}")
         if args.flash and args.oscar_flash:
@@ -629,6 +647,18 @@ def bench_oscar(args) -> dict:
 
 def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def print_cpu(shop: str, database: str, buyers: int, cpu: dict, count: int, seconds: float):
+    count = max(count, 1)
+    other = cpu["machine"] - cpu["server"] - cpu["database"] - cpu["load generator"]
+    capacity = seconds * (os.cpu_count() or 1)
+    database_ms = "in server" if database == "sqlite" else f"{cpu['database'] * 1000 / count:.0f}"
+    print(
+        f"| {shop} | {database} | {buyers} | {cpu['server'] * 1000 / count:.0f} | "
+        f"{database_ms} | {cpu['load generator'] * 1000 / count:.0f} | "
+        f"{cpu['machine'] / capacity:.0%} | {other / capacity:.0%} |"
+    )
 
 
 def print_report(ours: dict[str, dict], peer: dict | None, args) -> None:
@@ -678,24 +708,21 @@ def print_report(ours: dict[str, dict], peer: dict | None, args) -> None:
         print(f"\nOscar step p50 ms at {buyers} shoppers: `{json.dumps(phase['step_p50_ms'])}`")
 
     print(
-        "\nOrchestre CPU per completed checkout in the measured window, ms; machine busy and "
-        "the share of it taken by other processes, % of all cores\n"
+        "\nCPU per completed checkout, ms (Orchestre: the measured window; Oscar: its whole "
+        "driver run); machine busy and the share of it taken by other processes, % of all "
+        "cores: a large share means the machine was not quiet\n"
     )
-    print("| database | buyers | server | database | load generator | machine busy | other |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| shop | database | buyers | server | database | load generator | machine busy | other |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for database, figures in ours.items():
         for phase in figures["phases"]:
-            cpu, count = phase.cpu, max(len(phase.checkouts), 1)
-            other = cpu["machine"] - cpu["server"] - cpu["database"] - cpu["load generator"]
-            capacity = phase.seconds * (os.cpu_count() or 1)
-            database_ms = (
-                "in server" if database == "sqlite" else f"{cpu['database'] * 1000 / count:.0f}"
+            print_cpu(
+                "Orchestre", database, phase.buyers, phase.cpu, len(phase.checkouts), phase.seconds
             )
-            print(
-                f"| {database} | {phase.buyers} | {cpu['server'] * 1000 / count:.0f} | "
-                f"{database_ms} | {cpu['load generator'] * 1000 / count:.0f} | "
-                f"{cpu['machine'] / capacity:.0%} | {other / capacity:.0%} |"
-            )
+    for buyers, phase in peer_by_buyers.items():
+        print_cpu("Oscar 4.2.1", "postgres", buyers, phase["cpu"], phase["orders"], phase["wall_s"])
 
     errors = [
         (database, phase.buyers, label, count, phase.samples[label])
@@ -737,12 +764,15 @@ def print_report(ours: dict[str, dict], peer: dict | None, args) -> None:
         )
     if peer and "flash" in peer:
         flash, report = peer["flash"], peer["flash"]["database"]
-        failures = sum(flash["failures_by_step"].values())
+        # Oscar refuses an order it cannot fill by sending the shopper back to the basket:
+        # its driver counts that as a failure of the "place" step. It does not report 5xx.
+        failures = Counter(flash["failures_by_step"])
+        refused = failures.pop("place", 0)
         print(
-            f"| Oscar 4.2.1 | postgres | {flash['orders_placed_http']} | "
-            f"{report['flash_units_ordered']} | {report['net_stock_level']} | – | – | "
-            f"{failures} | {flash.get('place_burst_s', '–')} | "
-            f"{flash['place_p50_ms']} / {flash['place_p95_ms']} | "
+            f"| Oscar 4.2.1 | postgres | {report['flash_orders']} | "
+            f"{report['flash_units_ordered']} | {report['net_stock_level']} | {refused} | – | "
+            f"{sum(failures.values())} | {flash.get('place_burst_s', 0):.1f} | "
+            f"{flash['place_p50_ms']:.0f} / {flash['place_p95_ms']:.0f} | "
             f"{'YES' if report['oversold'] else 'no'} |"
         )
     print()
