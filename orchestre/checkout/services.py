@@ -271,6 +271,16 @@ def _place_order(attempt: CheckoutAttempt, *, user, account_password: str, langu
         if cart.is_expired:
             raise Conflict(_("This cart has expired; start a new one."), code="cart_expired")
         totals, delivery = _checked_totals(cart)
+        quantities: dict[int, int] = {}
+        for line in totals.lines:
+            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+        reserve_stock(
+            reference=_stock_reference(attempt),
+            quantities=quantities,
+            expires_at=now + timedelta(minutes=settings.STOCK_RESERVATION_MINUTES),
+        )
+        # The order number comes last: on PostgreSQL its series row stays locked until
+        # this transaction commits, so as little as possible runs after it.
         shipping = cart.shipping_address
         billing = cart.billing_address or shipping
         if account_password and user is None:
@@ -327,16 +337,13 @@ def _place_order(attempt: CheckoutAttempt, *, user, account_password: str, langu
             terms_accepted_at=now,
             country_code=shipping["country"],
         )
-        quantities: dict[int, int] = {}
-        for line in totals.lines:
-            quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
-        reserve_stock(
-            reference=order.number,
-            quantities=quantities,
-            expires_at=now + timedelta(minutes=settings.STOCK_RESERVATION_MINUTES),
-        )
         CheckoutAttempt.objects.filter(pk=attempt.pk).update(order_number=order.number)
     return order
+
+
+def _stock_reference(attempt: CheckoutAttempt | None, order: Order | None = None) -> str:
+    """The stock reservations of a checkout are made before its order has a number."""
+    return f"checkout-{attempt.pk}" if attempt else order.number
 
 
 def _checked_totals(cart: Cart) -> tuple[Totals, DeliveryOption]:
@@ -427,14 +434,18 @@ def settle_payment(*, payment: Payment) -> Order:
             if order.status == Order.Status.AWAITING_PAYMENT:
                 try:
                     with transaction.atomic():
-                        allocate_reservations(reference=order.number, order_number=order.number)
-                        order = mark_order_paid(
-                            order_id=order.pk, payment_reference=payment.provider_payment_id
+                        allocate_reservations(
+                            reference=_stock_reference(attempt, order), order_number=order.number
                         )
                         if attempt:
                             cart_services.complete_cart(
                                 cart_id=attempt.cart_id, order_number=order.number
                             )
+                        # Last, for the same reason as the order number: the invoice
+                        # series row stays locked until commit.
+                        order = mark_order_paid(
+                            order_id=order.pk, payment_reference=payment.provider_payment_id
+                        )
                 except InsufficientStock:
                     order = _abandon(order, attempt, note="stock ran out before payment")
                     refund = True
@@ -456,7 +467,7 @@ def settle_payment(*, payment: Payment) -> Order:
 
 def _abandon(order: Order, attempt: CheckoutAttempt | None, *, note: str) -> Order:
     order = cancel_unpaid_order(order_id=order.pk, reason=note)
-    release_reservations(reference=order.number)
+    release_reservations(reference=_stock_reference(attempt, order))
     if attempt:
         cart_services.reopen_cart(cart_id=attempt.cart_id)
     return order
