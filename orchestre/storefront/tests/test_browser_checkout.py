@@ -25,6 +25,12 @@ def add_hearts_and_go_to_checkout(page, base_url: str, language: str = "/en") ->
     page.wait_for_url(f"{base_url}{language}/checkout/")
 
 
+def htmx_settled(page) -> None:
+    """Wait for the delivery refresh the address fields started (a person types slower)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("!document.querySelector('.htmx-request')")
+
+
 def fill_details(page) -> None:
     page.locator("#id_email").fill("marie@example.fr")
     page.locator("#id_shipping-first_name").fill("Marie")
@@ -43,8 +49,13 @@ def test_a_guest_buys_with_the_keyboard_on_accessible_pages(
     assert page.locator("#billing-address").is_hidden()
 
     fill_details(page)
+    htmx_settled(page)
     page.locator("#delivery-mondial-relay").focus()
     page.keyboard.press("Space")
+    htmx_settled(page)
+    # htmx puts the focus back on the radio button it replaced.
+    assert page.evaluate("document.activeElement.id") == "delivery-mondial-relay"
+    assert page.locator("#delivery-mondial-relay").is_checked()
     page.locator("#accept-terms").focus()
     page.keyboard.press("Space")
     page.locator("button.place-order").focus()
