@@ -133,7 +133,8 @@ def test_pagination_with_htmx_moves_focus_to_the_results(page, live_server, shop
     page.wait_for_url(live_server.url + "/c/bougies/?page=2")
     page.locator("#results .card").first.wait_for()
     assert page.locator("#results .card").count() == 2
-    assert page.evaluate("document.activeElement.id") == "results"
+    # The focus moves once htmx has settled the swap, a moment after the cards appear.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'results'")
 
 
 def test_forms_work_without_javascript(browser, live_server, shop):

@@ -77,7 +77,7 @@ def test_errors_are_announced_focused_and_accessible(page, live_server, shop, of
 
     alert = page.locator("#checkout-errors")
     alert.wait_for()
-    assert page.evaluate("document.activeElement.id") == "checkout-errors"
+    page.wait_for_function("document.activeElement.id === 'checkout-errors'")
     assert page.locator("#id_shipping-postcode").get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []
     assert Order.objects.count() == 0
