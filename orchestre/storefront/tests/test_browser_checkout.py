@@ -28,7 +28,9 @@ def add_hearts_and_go_to_checkout(page, base_url: str, language: str = "/en") ->
 def htmx_settled(page) -> None:
     """Wait for the delivery refresh the address fields started (a person types slower)."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
 
 
 def fill_details(page) -> None:
@@ -56,6 +58,7 @@ def test_a_guest_buys_with_the_keyboard_on_accessible_pages(
     # htmx puts the focus back on the radio button it replaced.
     assert page.evaluate("document.activeElement.id") == "delivery-mondial-relay"
     assert page.locator("#delivery-mondial-relay").is_checked()
+    page.locator("#order-summary", has_text="Mondial Relay").wait_for()
     page.locator("#accept-terms").focus()
     page.keyboard.press("Space")
     page.locator("button.place-order").focus()
