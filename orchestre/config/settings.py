@@ -7,6 +7,7 @@ Every variable is listed in docs/configuration.md.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_htmx",
+    "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
@@ -79,7 +84,10 @@ INSTALLED_APPS = [
     "orchestre.orders",
     "orchestre.cart",
     "orchestre.checkout",
+    "orchestre.returns",
+    "orchestre.support",
     "orchestre.storefront",
+    "orchestre.console",
     "orchestre.api",
     "orchestre.ops",
 ]
@@ -93,14 +101,23 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "orchestre.core.audit.AuditChannelMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "orchestre.config.urls"
 WSGI_APPLICATION = "orchestre.config.wsgi.application"
 AUTH_USER_MODEL = "users.User"
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses further tries once locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [
@@ -284,3 +301,15 @@ WEBHOOK_ENDPOINTS = [
     for entry in os.environ.get("ORCHESTRE_WEBHOOK_ENDPOINTS", "").split(",")
     if "|" in entry
 ]
+
+# Sign-in protection (django-axes): after ORCHESTRE_SIGN_IN_FAILURE_LIMIT failed tries for
+# one account from one address, further tries are refused for the cool-off period.
+AXES_FAILURE_LIMIT = int(os.environ.get("ORCHESTRE_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("ORCHESTRE_SIGN_IN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+# Staff sessions end after this much inactivity; customers keep Django's default.
+STAFF_SESSION_SECONDS = int(os.environ.get("ORCHESTRE_STAFF_SESSION_SECONDS", str(8 * 3600)))

@@ -11,6 +11,7 @@ urlpatterns = [
 # The storefront comes before the catch-all SEO routes: its pages are the hot path, and
 # every include tried in vain before it costs a failed sub-resolution per request.
 urlpatterns += i18n_patterns(
+    path("console/", include("orchestre.console.urls")),
     path("", include("orchestre.storefront.urls")),
     prefix_default_language=False,
 )

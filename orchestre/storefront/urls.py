@@ -8,6 +8,8 @@ from orchestre.storefront import (
     checkout_urls,
     order_urls,
     payment_urls,
+    returns_urls,
+    support_urls,
     views,
 )
 
@@ -26,4 +28,6 @@ urlpatterns += (
     + order_urls.urlpatterns
     + account_urls.urlpatterns
     + payment_urls.urlpatterns
+    + returns_urls.urlpatterns
+    + support_urls.urlpatterns
 )

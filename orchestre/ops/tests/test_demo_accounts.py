@@ -1,6 +1,7 @@
 import json
 
 from django.contrib.auth import authenticate, get_user_model
+from django.test import RequestFactory
 
 from orchestre.ops.demo_accounts import ensure_demo_accounts
 from orchestre.team.roles import ROLES
@@ -13,7 +14,11 @@ def test_one_account_per_role_that_can_sign_in(db, settings, tmp_path):
 
     assert [account.username for account in accounts] == [role.code for role in ROLES]
     for account in accounts:
-        user = authenticate(username=account.username, password=account.password)
+        user = authenticate(
+            RequestFactory().post("/console/sign-in/"),
+            username=account.username,
+            password=account.password,
+        )
         assert user is not None
         assert user.is_staff
         assert list(user.groups.values_list("name", flat=True)) == [account.username]

@@ -1,0 +1,3 @@
+"""Console: auth pages."""
+
+urlpatterns = []

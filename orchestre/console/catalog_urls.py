@@ -1,0 +1,3 @@
+"""Console: catalog pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Console: fulfilment pages."""
+
+urlpatterns = []

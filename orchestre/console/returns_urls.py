@@ -1,0 +1,3 @@
+"""Console: returns pages."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Console: stock pages."""
+
+urlpatterns = []

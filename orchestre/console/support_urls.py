@@ -1,0 +1,3 @@
+"""Console: support pages."""
+
+urlpatterns = []

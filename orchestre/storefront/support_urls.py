@@ -1,0 +1,3 @@
+"""Support pages of the storefront."""
+
+urlpatterns = []
