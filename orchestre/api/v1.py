@@ -6,6 +6,7 @@ from orchestre.api.checkout import router as checkout_router
 from orchestre.api.errors import register_error_handlers
 from orchestre.api.orders import router as orders_router
 from orchestre.api.payments import router as payments_router
+from orchestre.api.staff_team import router as staff_team_router
 
 api = NinjaAPI(
     title="Orchestre API",
@@ -20,3 +21,4 @@ api.add_router("/", carts_router)
 api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", payments_router)
+api.add_router("/", staff_team_router)

@@ -40,11 +40,13 @@ class AuditFilter(django_filters.FilterSet):
 
     def is_valid(self):
         valid = super().is_valid()
+        if not valid:
+            return False
         since, until = (self.form.cleaned_data.get(key) for key in ("since", "until"))
-        if valid and since and until and since > until:
+        if since and until and since > until:
             self.form.add_error("until", _("The end date is before the start date."))
             return False
-        return valid
+        return True
 
 
 SORTS = {"at": "at", "actor": "actor_name", "action": "action"}

@@ -59,7 +59,10 @@ def list_page(
     filterset = None
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
-        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = queryset.none()
+        else:
+            queryset = filterset.qs
     sort = params.get("sort", default_sort)
     field = sorts.get(sort.removeprefix("-"))
     if field is None:

@@ -9,13 +9,13 @@ def sort_header(listing, key: str, label: str, numeric: bool = False):
     """A column header that sorts the list by `key`, telling assistive technology the
     current order (aria-sort)."""
     state = listing.sort_state(key)
-    css = ' class="number"' if numeric else ""
-    aria = format_html(' aria-sort="{}"', state) if state else ""
+    css = "number" if numeric else ""
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(state, "")
     return format_html(
-        '<th scope="col"{}{}><a href="?{}">{}<span aria-hidden="true">{}</span></a></th>',
-        format_html(css),
-        aria,
+        '<th scope="col" class="{}" aria-sort="{}"><a href="?{}">{}<span aria-hidden="true">{}'
+        "</span></a></th>",
+        css,
+        state or "none",
         listing.querystring_for_sort(key),
         label,
         arrow,
