@@ -1,3 +1,50 @@
 """Console: stock pages."""
 
-urlpatterns = []
+from django.urls import path
+
+from orchestre.console import stock_supply_views, stock_views
+
+urlpatterns = [
+    path("stock/", stock_views.stock, name="stock"),
+    path("stock/products/<int:product_id>/", stock_views.product_stock, name="stock_product"),
+    path("stock/products/<int:product_id>/adjust/", stock_views.adjust, name="stock_adjust"),
+    path("stock/products/<int:product_id>/transfer/", stock_views.transfer, name="stock_transfer"),
+    path(
+        "stock/products/<int:product_id>/reorder/",
+        stock_views.reorder_levels,
+        name="stock_reorder_levels",
+    ),
+    path("stock/reorder/", stock_supply_views.reorder_suggestions, name="stock_reorder"),
+    path("stock/warehouses/", stock_supply_views.warehouses, name="stock_warehouses"),
+    path("stock/warehouses/new/", stock_supply_views.warehouse_form, name="stock_warehouse_new"),
+    path(
+        "stock/warehouses/<int:warehouse_id>/",
+        stock_supply_views.warehouse_form,
+        name="stock_warehouse_edit",
+    ),
+    path(
+        "stock/purchase-orders/",
+        stock_supply_views.purchase_orders,
+        name="stock_purchase_orders",
+    ),
+    path(
+        "stock/purchase-orders/new/",
+        stock_supply_views.new_purchase_order,
+        name="stock_purchase_order_new",
+    ),
+    path(
+        "stock/purchase-orders/<int:purchase_order_id>/",
+        stock_supply_views.purchase_order,
+        name="stock_purchase_order",
+    ),
+    path(
+        "stock/purchase-orders/<int:purchase_order_id>/receive/",
+        stock_supply_views.receive,
+        name="stock_purchase_order_receive",
+    ),
+    path(
+        "stock/purchase-orders/<int:purchase_order_id>/status/",
+        stock_supply_views.purchase_order_status,
+        name="stock_purchase_order_status",
+    ),
+]

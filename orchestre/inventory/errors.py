@@ -46,3 +46,74 @@ class UnknownReservation(NotFound):
 
     def __init__(self, reference: str):
         super().__init__(_("No stock is reserved under %(reference)s.") % {"reference": reference})
+
+
+class InvalidMovement(InvalidInput):
+    """A movement, adjustment or transfer that makes no sense as asked; `fields` names the
+    offending input."""
+
+    code = "invalid_movement"
+
+    def __init__(self, message: str, *, field: str = "quantity"):
+        super().__init__(message, fields={field: [message]})
+
+
+class UnknownStockItem(NotFound):
+    """A product or warehouse that does not exist (or, for a product, is not stocked)."""
+
+    code = "unknown_stock_item"
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message, fields={field: [message]})
+
+
+class InvalidPurchaseOrder(InvalidInput):
+    code = "invalid_purchase_order"
+
+    def __init__(self, message: str, *, fields: dict | None = None):
+        super().__init__(message, fields=fields)
+
+
+class PurchaseOrderStateConflict(Conflict):
+    """The purchase order's status does not allow what was asked (receiving a draft,
+    cancelling received goods…)."""
+
+    code = "purchase_order_status"
+
+
+class ReceivingTooMuch(Conflict):
+    """More units received than are still outstanding on a line; `fields` says, per
+    line id, how many are outstanding."""
+
+    code = "receiving_too_much"
+
+    def __init__(self, outstanding: dict[str, tuple[str, int]]):
+        fields = {
+            line_id: [
+                _("Only %(count)d unit(s) of %(sku)s are still expected.")
+                % {"count": units, "sku": sku}
+            ]
+            for line_id, (sku, units) in outstanding.items()
+        }
+        super().__init__(
+            _("You cannot receive more than is still expected on the purchase order."),
+            fields=fields,
+        )
+
+
+class InvalidCount(InvalidInput):
+    code = "invalid_count"
+
+    def __init__(self, message: str, *, fields: dict | None = None):
+        super().__init__(message, fields=fields)
+
+
+class CountStateConflict(Conflict):
+    code = "count_status"
+
+
+class InvalidWarehouse(InvalidInput):
+    code = "invalid_warehouse"
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message, fields={field: [message]})

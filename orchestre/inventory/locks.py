@@ -7,6 +7,8 @@ database applies one at a time per row (docs/adr/0005-stock-reservations.md)."""
 
 from django.db import connection
 
+from orchestre.inventory.models import CycleCount, PurchaseOrder
+
 # First key of PostgreSQL's two-key advisory locks, so these never collide with locks
 # other parts of the shop may take on the same hashed text.
 RESERVATION_LOCK_SPACE = 5_000_001
@@ -25,3 +27,15 @@ def lock_reference(reference: str) -> None:
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                 [RESERVATION_LOCK_SPACE, reference],
             )
+
+
+def lock_purchase_order(purchase_order_id: int) -> PurchaseOrder | None:
+    """The purchase order, locked until the transaction ends, so receipts, sending and
+    cancelling of one order happen one at a time; None when it does not exist."""
+    return PurchaseOrder.objects.select_for_update().filter(pk=purchase_order_id).first()
+
+
+def lock_cycle_count(count_id: int) -> CycleCount | None:
+    """The cycle count, locked until the transaction ends, so it is confirmed once; None
+    when it does not exist."""
+    return CycleCount.objects.select_for_update().filter(pk=count_id).first()

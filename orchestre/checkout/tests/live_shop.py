@@ -78,7 +78,7 @@ def _wait_until_up(base_url: str, server: subprocess.Popen) -> None:
         try:
             with urllib.request.urlopen(base_url + "/api/v1/openapi.json", timeout=5):
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
     raise RuntimeError("The shop server did not start within 60 s.")
 

@@ -44,5 +44,6 @@ def stocked_product(*levels: tuple[Warehouse, int], **product_fields) -> Product
     product = ProductFactory(search_index=False, **product_fields)
     for warehouse, quantity in levels:
         StockLevelFactory(product=product, warehouse=warehouse, quantity=quantity)
-        ReceiptFactory(product=product, warehouse=warehouse, quantity=quantity)
+        if quantity:
+            ReceiptFactory(product=product, warehouse=warehouse, quantity=quantity)
     return product
