@@ -12,8 +12,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PAID: frozenset(
         {Status.IN_PREPARATION, Status.CANCELLED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}
     ),
-    Status.IN_PREPARATION: frozenset({Status.SHIPPED, Status.CANCELLED}),
-    Status.SHIPPED: frozenset({Status.DELIVERED}),
+    # A withdrawal may come before delivery (a parcel refused or sent back): refundable.
+    Status.IN_PREPARATION: frozenset(
+        {Status.SHIPPED, Status.CANCELLED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}
+    ),
+    Status.SHIPPED: frozenset({Status.DELIVERED, Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
     Status.DELIVERED: frozenset({Status.REFUNDED, Status.PARTIALLY_REFUNDED}),
     # A further partial refund keeps the status and is recorded in the history.
     Status.PARTIALLY_REFUNDED: frozenset({Status.REFUNDED, Status.PARTIALLY_REFUNDED}),

@@ -190,3 +190,126 @@ class DeliveryRate(models.Model):
 
     def holds(self, weight_grams: int) -> bool:
         return self.max_weight_grams is None or weight_grams <= self.max_weight_grams
+
+
+class ShipmentStatus(models.TextChoices):
+    TO_PICK = "to_pick", _("To pick")
+    PICKED = "picked", _("Picked")
+    PACKED = "packed", _("Packed")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Shipment(models.Model):
+    """One parcel of an order, sent from one warehouse: to pick → picked → packed → shipped
+    → delivered, or cancelled before it leaves. An order may ship in several parcels; the
+    units of its lines in parcels that are not cancelled never exceed what was ordered
+    (`services` checks it under the order's lock). Orders and warehouses are referred to by
+    name: the shipment workflow sits on top of both (docs/fulfilment.md)."""
+
+    Status = ShipmentStatus
+    OPEN_STATUSES = (ShipmentStatus.TO_PICK, ShipmentStatus.PICKED, ShipmentStatus.PACKED)
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey("orders.Order", related_name="shipments", on_delete=models.PROTECT)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", related_name="shipments", on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ShipmentStatus.choices, default=ShipmentStatus.TO_PICK
+    )
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    tracking_url = models.URLField(_("tracking link"), blank=True)
+    is_replacement = models.BooleanField(
+        _("replacement"), default=False, help_text=_("Sent again at no charge.")
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    picked_at = models.DateTimeField(_("picked at"), null=True, blank=True)
+    packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ShipmentStatus.values), name="shipment_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["shipped", "delivered"])
+                | (~models.Q(tracking_number="") & models.Q(shipped_at__isnull=False)),
+                name="shipment_shipped_has_tracking",
+            ),
+            models.UniqueConstraint(
+                fields=["tracking_number"],
+                condition=~models.Q(tracking_number=""),
+                name="shipment_tracking_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ShipmentLine(models.Model):
+    """Units of one order line in a shipment. `quantity` is what the parcel holds,
+    `missing` what the picker could not find (back-ordered: it goes in a later parcel),
+    `packed` what the packer has checked by SKU so far."""
+
+    shipment = models.ForeignKey(Shipment, related_name="lines", on_delete=models.CASCADE)
+    order_line = models.ForeignKey(
+        "orders.OrderLine", related_name="shipment_lines", on_delete=models.PROTECT
+    )
+    sku = models.CharField(_("SKU"), max_length=32)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    missing = models.PositiveIntegerField(_("missing"), default=0)
+    packed = models.PositiveIntegerField(_("packed"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment", "order_line"], name="shipment_line_unique_order_line"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(packed__lte=models.F("quantity")),
+                name="shipment_line_packed_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0) | models.Q(missing__gt=0),
+                name="shipment_line_not_empty",
+            ),
+        ]
+
+
+class TrackingEvent(models.Model):
+    """What the carrier reported about a parcel. `external_id` is the carrier's event id:
+    the same event arriving twice (webhook and poll) is recorded once."""
+
+    class Code(models.TextChoices):
+        LABEL_CREATED = "label_created", _("Label created")
+        IN_TRANSIT = "in_transit", _("In transit")
+        OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+        DELIVERED = "delivered", _("Delivered")
+        EXCEPTION = "exception", _("Delivery problem")
+
+    shipment = models.ForeignKey(Shipment, related_name="events", on_delete=models.CASCADE)
+    external_id = models.CharField(max_length=80, unique=True)
+    code = models.CharField(_("event"), max_length=20, choices=Code.choices)
+    occurred_at = models.DateTimeField(_("at"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]

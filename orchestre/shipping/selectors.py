@@ -1,23 +1,38 @@
-"""Reads of the delivery offer: which methods an address and a parcel can have, at what
-price, and when they would arrive."""
+"""Reads of the delivery offer (which methods an address and a parcel can have, at what
+price, and when they would arrive) and of the shipments fulfilling orders."""
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orchestre.core.errors import InvalidInput
 from orchestre.core.money import quantize
+from orchestre.inventory.models import StockMovement, Warehouse
+from orchestre.orders.models import Order, OrderLine
 from orchestre.shipping.addresses import COUNTRIES
 from orchestre.shipping.dates import (
+    ORDER_CUTOFF,
+    WAREHOUSE_TIMEZONE,
     add_business_days,
     delivery_window,
     dispatch_date,
     is_business_day,
 )
-from orchestre.shipping.models import DeliveryRate, DeliveryZone
+from orchestre.shipping.errors import UnknownShipment
+from orchestre.shipping.models import (
+    DeliveryRate,
+    DeliveryZone,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    TrackingEvent,
+)
 
 ZERO = Decimal("0.00")
 
@@ -166,3 +181,248 @@ def get_delivery_option(
     raise InvalidInput(
         message, code="invalid_delivery_method", fields={"delivery_method": [message]}
     )
+
+
+# Shipments and the orders they fulfil (docs/fulfilment.md).
+
+PREPARABLE_STATUSES = ("paid", "in_preparation")
+
+
+def list_shipments_for_orders(order_ids: list[int]) -> list[Shipment]:
+    """The parcels of the orders `order_ids`, newest first, each with its lines and its
+    tracking events (three queries; none when the list is empty). Each has `carrier`,
+    `tracking_number` and `tracking_url` (empty until it ships)."""
+    if not order_ids:
+        return []
+    return list(
+        Shipment.objects.filter(order_id__in=list(order_ids))
+        .select_related("warehouse")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.order_by("pk")),
+            Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def get_shipment(shipment_id: int) -> Shipment:
+    """A parcel with its order, warehouse, lines (with their order lines) and events (three
+    queries). Raises UnknownShipment."""
+    shipment = (
+        Shipment.objects.select_related("order", "warehouse")
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("pk")
+            ),
+            Prefetch("events", queryset=TrackingEvent.objects.order_by("occurred_at", "pk")),
+        )
+        .filter(pk=shipment_id)
+        .first()
+    )
+    if shipment is None:
+        raise UnknownShipment()
+    return shipment
+
+
+def list_shipments() -> QuerySet[Shipment]:
+    """Every parcel with its order and warehouse (one query per page), newest first."""
+    return Shipment.objects.select_related("order", "warehouse").order_by("-created_at", "-pk")
+
+
+def _product_units() -> Subquery:
+    return Subquery(
+        OrderLine.objects.filter(order=OuterRef("pk"), kind=OrderLine.Kind.PRODUCT)
+        .values("order")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+
+
+def _units_in_parcels(*statuses: str) -> Subquery:
+    rows = ShipmentLine.objects.filter(
+        shipment__order=OuterRef("pk"), shipment__is_replacement=False
+    ).exclude(shipment__status=ShipmentStatus.CANCELLED)
+    if statuses:
+        rows = rows.filter(shipment__status__in=statuses)
+    return Subquery(rows.values("shipment__order").annotate(units=Sum("quantity")).values("units"))
+
+
+def _fulfilling_warehouse() -> Subquery:
+    return Subquery(
+        StockMovement.objects.filter(kind=StockMovement.Kind.SALE, reference=OuterRef("number"))
+        .order_by("warehouse__priority", "warehouse_id")
+        .values("warehouse_id")[:1]
+    )
+
+
+def list_orders_for_staff() -> QuerySet[Order]:
+    """Web orders with what fulfilment needs to know (one query): `units_ordered`,
+    `units_in_parcels` (parcels not cancelled), `units_shipped`, `units_left` (in no
+    parcel yet), `open_parcels` and `fulfilling_warehouse_id` (where the stock was sold
+    from)."""
+    zero = Value(0)
+    return (
+        Order.objects.filter(source=Order.Source.WEB)
+        .annotate(
+            units_ordered=Coalesce(_product_units(), zero),
+            units_in_parcels=Coalesce(_units_in_parcels(), zero),
+            units_shipped=Coalesce(
+                _units_in_parcels(ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED), zero
+            ),
+            open_parcels=Count("shipments", filter=Q(shipments__status__in=Shipment.OPEN_STATUSES)),
+            fulfilling_warehouse_id=_fulfilling_warehouse(),
+        )
+        .annotate(units_left=F("units_ordered") - F("units_in_parcels"))
+    )
+
+
+def list_orders_to_prepare() -> QuerySet[Order]:
+    """Paid web orders not fully shipped (paid or in preparation), as
+    `list_orders_for_staff`, oldest first."""
+    return (
+        list_orders_for_staff()
+        .filter(status__in=PREPARABLE_STATUSES, paid_at__isnull=False)
+        .order_by("placed_at", "pk")
+    )
+
+
+def due_cutoff(day: date) -> datetime:
+    """Orders placed before this moment leave the warehouse on `day` at the latest: the
+    14:00 cut-off of `day` if it is a business day, else of the business day before."""
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return datetime.combine(day, ORDER_CUTOFF, tzinfo=WAREHOUSE_TIMEZONE)
+
+
+def today_in_warehouse() -> date:
+    return timezone.localtime(timezone.now(), WAREHOUSE_TIMEZONE).date()
+
+
+@dataclass(frozen=True)
+class BackOrder:
+    order_id: int
+    order_number: str
+    placed_at: datetime
+    line_id: int
+    sku: str
+    description: str
+    ordered: int
+    missing: int  # units pickers reported missing
+    left: int  # units in no parcel yet
+
+
+def list_back_orders() -> list[BackOrder]:
+    """Lines of orders being prepared that a picker reported missing and that no parcel
+    holds yet, oldest order first (one query)."""
+    in_parcels = Subquery(
+        ShipmentLine.objects.filter(order_line=OuterRef("pk"), shipment__is_replacement=False)
+        .exclude(shipment__status=ShipmentStatus.CANCELLED)
+        .values("order_line")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    missing = Subquery(
+        ShipmentLine.objects.filter(order_line=OuterRef("pk"), missing__gt=0)
+        .values("order_line")
+        .annotate(units=Sum("missing"))
+        .values("units")
+    )
+    rows = (
+        OrderLine.objects.filter(order__status__in=PREPARABLE_STATUSES, kind=OrderLine.Kind.PRODUCT)
+        .annotate(
+            reported_missing=Coalesce(missing, Value(0)),
+            in_parcels=Coalesce(in_parcels, Value(0)),
+        )
+        .filter(reported_missing__gt=0, quantity__gt=F("in_parcels"))
+        .select_related("order")
+        .order_by("order__placed_at", "order_id", "pk")
+    )
+    return [
+        BackOrder(
+            order_id=line.order_id,
+            order_number=line.order.number,
+            placed_at=line.order.placed_at,
+            line_id=line.pk,
+            sku=line.code,
+            description=line.description,
+            ordered=line.quantity,
+            missing=line.reported_missing,
+            left=line.quantity - line.in_parcels,
+        )
+        for line in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PickRow:
+    sku: str
+    description: str
+    units: int
+    orders: tuple[tuple[str, int], ...]  # (order number, units)
+
+
+@dataclass(frozen=True)
+class PickList:
+    warehouse_name: str
+    order_numbers: tuple[str, ...]
+    rows: tuple[PickRow, ...]
+
+    @property
+    def units(self) -> int:
+        return sum(row.units for row in self.rows)
+
+
+def get_pick_list(*, order_ids: list[int], warehouse_id: int | None = None) -> PickList:
+    """What to take from the shelves for the orders `order_ids` still being prepared (in
+    `warehouse_id` when given): for each order, the units of its parcels still to pick and
+    the units in no parcel yet, added up per SKU (SKUs in order). Four queries."""
+    orders = list(list_orders_to_prepare().filter(pk__in=list(order_ids)).only("pk", "number"))
+    if warehouse_id is not None:
+        orders = [order for order in orders if order.fulfilling_warehouse_id == warehouse_id]
+    order_ids = [order.pk for order in orders]
+    numbers = {order.pk: order.number for order in orders}
+    to_pick: Counter[tuple[int, int]] = Counter()
+    for row in (
+        ShipmentLine.objects.filter(
+            shipment__order_id__in=order_ids,
+            shipment__is_replacement=False,
+        )
+        .exclude(shipment__status=ShipmentStatus.CANCELLED)
+        .values("order_line_id", "quantity", "shipment__status")
+    ):
+        to_pick[row["order_line_id"], row["shipment__status"] == ShipmentStatus.TO_PICK] += row[
+            "quantity"
+        ]
+    by_sku: dict[str, dict] = {}
+    for line in OrderLine.objects.filter(
+        order_id__in=order_ids, kind=OrderLine.Kind.PRODUCT
+    ).order_by("code", "order_id", "pk"):
+        in_parcels = to_pick[line.pk, True] + to_pick[line.pk, False]
+        units = to_pick[line.pk, True] + max(line.quantity - in_parcels, 0)
+        if not units:
+            continue
+        entry = by_sku.setdefault(line.code, {"description": line.description, "orders": []})
+        entry["orders"].append((numbers[line.order_id], units))
+    warehouse = (
+        Warehouse.objects.filter(pk=warehouse_id).values_list("name", flat=True).first()
+        if warehouse_id
+        else ""
+    )
+    return PickList(
+        warehouse_name=warehouse or "",
+        order_numbers=tuple(sorted(numbers.values())),
+        rows=tuple(
+            PickRow(
+                sku=sku,
+                description=entry["description"],
+                units=sum(units for _number, units in entry["orders"]),
+                orders=tuple(entry["orders"]),
+            )
+            for sku, entry in sorted(by_sku.items())
+        ),
+    )
+
+
+def late_cutoff(day: date) -> datetime:
+    """Orders placed before this moment should have left before `day`: they are late."""
+    return due_cutoff(day - timedelta(days=1))

@@ -42,3 +42,17 @@ class DeliveryRateFactory(factory.django.DjangoModelFactory):
     min_order_value = Decimal("0.00")
     price = Decimal("4.90")
     free_above = None
+
+
+def paid_order(**overrides):
+    """A paid web order (2 × 85123A, 1 × 37370, 1 × 22988) and a warehouse to ship it from."""
+    from orchestre.inventory.tests.factories import WarehouseFactory
+    from orchestre.orders.tests.factories import paid_test_order
+
+    WarehouseFactory(code="lyon", name="Lyon", priority=0)
+    return paid_test_order(**overrides)
+
+
+def product_line_ids(order) -> dict[str, int]:
+    """The order's product line ids by SKU."""
+    return {line.code: line.pk for line in order.product_lines}
