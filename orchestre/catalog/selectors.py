@@ -28,7 +28,15 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from orchestre.catalog import search
-from orchestre.catalog.models import Attribute, AttributeValue, Category, Product
+from orchestre.catalog.completeness import COMPLETE, annotate_completeness, missing_criteria
+from orchestre.catalog.models import (
+    Attribute,
+    AttributeValue,
+    Category,
+    Product,
+    ProductSlugRedirect,
+    VariantFamily,
+)
 from orchestre.catalog.queries import ProductQuery
 from orchestre.core.errors import NotFound
 
@@ -60,7 +68,7 @@ def _available_stock_subquery():
 def _base_products() -> QuerySet[Product]:
     return (
         Product.objects.filter(is_active=True)
-        .select_related("price", "price__vat_rate", "category", "category__parent")
+        .select_related("price", "price__vat_rate", "category", "category__parent", "cover_image")
         .annotate(available=Coalesce(_available_stock_subquery(), Value(0)))
     )
 
@@ -218,25 +226,35 @@ def list_attribute_codes() -> tuple[str, ...]:
 
 
 def get_product(slug_or_sku: str) -> Product:
-    """An active product by slug or SKU (case-insensitive), with price, stock and
-    attributes loaded; NotFound otherwise (without a query when it cannot be either)."""
+    """An active product by slug or SKU (case-insensitive), or by a slug it had before,
+    with price, stock and attributes loaded; NotFound otherwise (without a query when it
+    cannot be either). A product with several images gets `gallery`, one in a variant
+    family `variants` (see `list_variant_siblings`); each costs queries only then."""
     sku = slug_or_sku.strip().upper()
     if not PRODUCT_IDENTIFIER.fullmatch(sku):
         raise NotFound(f"No product '{slug_or_sku[:140]}'.", code="product_not_found")
+    products = _base_products().prefetch_related(
+        Prefetch("attribute_values", queryset=AttributeValue.objects.select_related("attribute"))
+    )
+    former_slug = ProductSlugRedirect.objects.filter(slug=slug_or_sku, product=OuterRef("pk"))
     product = (
-        _base_products()
-        .filter(Q(slug=slug_or_sku) | Q(sku=sku))
-        # A slug that is also another product's SKU names the product with that slug.
-        .order_by(Case(When(slug=slug_or_sku, then=Value(0)), default=Value(1)), "pk")
-        .prefetch_related(
-            Prefetch(
-                "attribute_values", queryset=AttributeValue.objects.select_related("attribute")
-            )
+        products.filter(Q(slug=slug_or_sku) | Q(sku=sku) | Exists(former_slug))
+        # A slug that is also another product's SKU names the product with that slug; an
+        # old slug comes last (another product may not take it, but a SKU may match).
+        .order_by(
+            Case(
+                When(slug=slug_or_sku, then=Value(0)),
+                When(sku=sku, then=Value(1)),
+                default=Value(2),
+            ),
+            "pk",
         )
         .first()
     )
     if product is None:
         raise NotFound(f"No product '{slug_or_sku}'.", code="product_not_found")
+    product.gallery = list(product.images.all()) if product.cover_image_id else []
+    product.variants = list_variant_siblings(product) if product.variant_family_id else []
     return product
 
 
@@ -296,3 +314,86 @@ def list_categories_for_sitemap() -> QuerySet[Category]:
 def list_products_for_sitemap() -> QuerySet[Product]:
     """Active products, slug and last change only, for the sitemap."""
     return Product.objects.filter(is_active=True).only("slug", "updated_at").order_by("id")
+
+
+def list_variant_siblings(product: Product, *, include_inactive: bool = False) -> list[Product]:
+    """The other products of the product's variant family (the active ones unless told;
+    none outside a family), each with `variant_values`: its values of the family's
+    distinguishing attributes, in attribute order. Three queries (family axes, siblings,
+    their values)."""
+    if not product.variant_family_id:
+        return []
+    axis_ids = list(
+        Attribute.objects.filter(variant_families=product.variant_family_id).values_list(
+            "pk", flat=True
+        )
+    )
+    axis_values = Prefetch(
+        "attribute_values",
+        queryset=AttributeValue.objects.filter(attribute_id__in=axis_ids).select_related(
+            "attribute"
+        ),
+        to_attr="variant_values",
+    )
+    siblings = Product.objects.filter(variant_family_id=product.variant_family_id)
+    if not include_inactive:
+        siblings = siblings.filter(is_active=True)
+    return list(
+        siblings.exclude(pk=product.pk)
+        .select_related("cover_image")
+        .prefetch_related(axis_values)
+        .order_by("name", "pk")
+    )
+
+
+# Back office
+
+
+def list_products_for_editing() -> QuerySet[Product]:
+    """Every product, active or not, with category, price and the completeness
+    annotations (`completeness`, `has_<criterion>`), for the console's lists."""
+    return annotate_completeness(
+        Product.objects.select_related("category", "category__parent", "price")
+    )
+
+
+def list_incomplete_products(*, category_id: int | None = None) -> QuerySet[Product]:
+    """Products whose page is not complete, least complete first: the content team's
+    worklist. A department's id also matches its categories' products."""
+    products = list_products_for_editing().filter(completeness__lt=COMPLETE)
+    if category_id is not None:
+        products = products.filter(Q(category_id=category_id) | Q(category__parent_id=category_id))
+    return products.order_by("completeness", "name", "pk")
+
+
+def get_product_for_editing(product_id: int) -> Product:
+    """A product (active or not) for its edit page: category, family, price, attribute
+    values, images, completeness with `missing_criteria`, and `variants` (every other
+    member of its family). NotFound otherwise."""
+    product = (
+        list_products_for_editing()
+        .select_related("variant_family", "price__vat_rate", "cover_image")
+        .prefetch_related(
+            Prefetch(
+                "attribute_values", queryset=AttributeValue.objects.select_related("attribute")
+            ),
+            "images",
+        )
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise NotFound(f"No product {product_id}.", code="product_not_found")
+    product.missing_criteria = missing_criteria(product)
+    product.variants = list_variant_siblings(product, include_inactive=True)
+    return product
+
+
+def list_attributes_with_values() -> list[Attribute]:
+    """Every attribute with its `values` prefetched (two queries), for editing forms."""
+    return list(Attribute.objects.prefetch_related("values"))
+
+
+def list_variant_families() -> QuerySet[VariantFamily]:
+    """Variant families with their distinguishing attributes and a `member_count`."""
+    return VariantFamily.objects.annotate(member_count=Count("products")).prefetch_related("axes")

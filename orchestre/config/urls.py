@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 urlpatterns = [
     path("api/v1/", include("orchestre.api.urls")),
@@ -16,3 +18,11 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 urlpatterns += [path("", include("orchestre.storefront.seo_urls"))]
+
+if not settings.PRODUCTION:
+    # The embedded setup serves uploaded product images itself; in production the web
+    # server in front serves MEDIA_ROOT (docs/configuration.md).
+    urlpatterns.insert(
+        0,
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    )
