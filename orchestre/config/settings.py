@@ -313,3 +313,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # Staff sessions end after this much inactivity; customers keep Django's default.
 STAFF_SESSION_SECONDS = int(os.environ.get("ORCHESTRE_STAFF_SESSION_SECONDS", str(8 * 3600)))
+# The sign-in pages answer a lockout themselves (the form and "try again after HH:MM", 429).
+AXES_LOCKOUT_CALLABLE = "orchestre.storefront.account_views.lockout_response"
+# The name authenticator apps show for the staff two-factor codes.
+OTP_TOTP_ISSUER = "Orchestre"

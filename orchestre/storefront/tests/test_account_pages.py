@@ -1,21 +1,31 @@
 """Signing in (by e-mail, merging the guest cart), signing out and the account's orders."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.db import transaction
+from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone, translation
 
 from orchestre.cart.models import Cart, CartLine
 from orchestre.cart.tests.factories import CartFactory, CartLineFactory
 from orchestre.inventory.models import StockLevel
 from orchestre.orders.services import place_order
 from orchestre.orders.tests.factories import ImportedOrderFactory, order_arguments
+from orchestre.storefront.account_views import ORDERS_PER_PAGE, lockout_response
 from orchestre.storefront.cart_session import COOKIE_NAME
 from orchestre.storefront.tests.test_cart_pages import lines_of, notices, use_cart
 from orchestre.users.models import User
 
 PASSWORD = "a long enough password 42"
+
+
+@pytest.fixture(autouse=True)
+def _friendly_lockout(settings):
+    settings.AXES_LOCKOUT_CALLABLE = "orchestre.storefront.account_views.lockout_response"
 
 
 @pytest.fixture
@@ -82,6 +92,50 @@ def test_sign_in_with_an_invalid_email(client, marie):
     assert 'aria-invalid="true" aria-describedby="id_email_error"' in content
     assert '<p class="field-error" id="id_email_error">Enter a valid email address.</p>' in content
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("email", ["marie.curie@example.fr", "nobody@example.fr"])
+def test_five_failures_lock_out_known_and_unknown_addresses_alike(client, marie, email):
+    statuses = [sign_in(client, email, "wrong password").status_code for _ in range(5)]
+    response = sign_in(client, email)
+
+    content = response.content.decode()
+    assert statuses == [200, 200, 200, 200, 429]
+    assert response.status_code == 429
+    assert (
+        "Too many failed sign-in attempts. For your security, signing in is paused: try again "
+        "after "
+    ) in content
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_counts_every_spelling_of_one_address(client, marie):
+    for email in ["marie.curie@example.fr", "MARIE.CURIE@example.fr"] * 2 + [
+        "Marie.Curie@Example.FR"
+    ]:
+        sign_in(client, email, "wrong password")
+
+    assert sign_in(client, "Marie.Curie@Example.fr").status_code == 429
+
+
+def test_sign_in_works_again_after_the_cool_off(client, marie, settings):
+    for _ in range(5):
+        sign_in(client, marie.email, "wrong password")
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
+
+    assert sign_in(client, marie.email).status_code == 302
+
+
+def test_other_sign_ins_get_the_short_lockout_text(rf, db):
+    with translation.override("en"):
+        response = lockout_response(rf.post("/admin/login/"), HttpResponse(status=200))
+
+    assert response.status_code == 429
+    assert response.content.decode() == (
+        "Too many failed sign-in attempts. For your security, try again later."
+    )
 
 
 def test_an_inactive_account_cannot_sign_in(client, marie):
@@ -207,8 +261,8 @@ def test_orders_page_lists_the_account_orders(client, shop, marie, django_assert
         ImportedOrderFactory()
     client.force_login(marie)
 
-    # session, user, the orders, their lines and invoices (prefetched by the selector)
-    with django_assert_num_queries(4):
+    # session, user, the count for the pages, the orders, their lines (invoices joined)
+    with django_assert_num_queries(5):
         response = client.get("/en/account/orders/")
 
     content = response.content.decode()
@@ -220,6 +274,42 @@ def test_orders_page_lists_the_account_orders(client, shop, marie, django_assert
     assert "Awaiting payment" in content
     assert "€23.05" in content
     assert '<form class="sign-out" method="post" action="/en/account/sign-out/">' in content
+    assert '<a href="/en/account/orders/" aria-current="page">Orders</a>' in content
+    assert 'class="pagination"' not in content
+
+
+def test_orders_are_paginated(client, shop, marie, settings):
+    with transaction.atomic():
+        placed = [
+            place_order(**order_arguments(products=[shop.heart, shop.mug, shop.frame], user=marie))
+            for _ in range(ORDERS_PER_PAGE + 1)
+        ]
+    client.force_login(marie)
+
+    first = client.get("/en/account/orders/").content.decode()
+    second = client.get("/en/account/orders/?page=2").content.decode()
+    beyond = client.get("/en/account/orders/?page=junk")
+
+    assert len(re.findall(r'<th scope="row">', first)) == ORDERS_PER_PAGE
+    assert "Page 1 of 2" in first
+    assert '<a href="?page=2" rel="next">Older orders</a>' in first
+    assert re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', second) == [placed[0].number]
+    assert beyond.status_code == 200
+
+
+def test_another_accounts_orders_never_show(client, shop, marie):
+    someone = User.objects.create_user(username="paul", email="paul@example.fr")
+    with transaction.atomic():
+        theirs = place_order(
+            **order_arguments(products=[shop.heart, shop.mug, shop.frame], user=someone)
+        )
+    client.force_login(marie)
+
+    content = client.get("/en/account/orders/").content.decode()
+
+    assert theirs.number not in content
+    assert theirs.access_token not in content
+    assert client.get("/en/order/not-a-token/").status_code == 404
 
 
 def test_orders_page_without_orders(client, marie):
