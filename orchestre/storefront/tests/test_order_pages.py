@@ -220,8 +220,8 @@ def test_the_pdf_invoice(client):
 @pytest.mark.parametrize(
     ("suffix", "headers", "queries"),
     [
-        # the order with its invoice, its lines
-        ("", {}, 2),
+        # the order with its invoice, its lines, its returns
+        ("", {}, 3),
         # number, status and invoice number
         ("", {"HX-Request": "true"}, 1),
         # the invoice with its order

@@ -1,0 +1,10 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are asserted in English, the source language (e-mails and documents pick
+    the order's own language)."""
+    with translation.override("en"):
+        yield
