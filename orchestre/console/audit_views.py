@@ -81,3 +81,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             ),
         )
     return render(request, "console/audit/list.html", {"listing": listing})
+
+
+RECENT_CHANGES = 8
+
+
+def home_panel(request: HttpRequest) -> dict:
+    """The latest changes made by the team, for IT and the managers."""
+    return {"recent_changes": list(AuditEntry.objects.all()[:RECENT_CHANGES])}

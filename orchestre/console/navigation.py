@@ -18,6 +18,12 @@ class Entry:
 ENTRIES = (
     Entry("console:home", _("Home"), None),
     Entry("console:orders", _("Orders"), Action.VIEW_ORDERS),
+    Entry("console:fulfilment", _("Fulfilment"), Action.FULFIL_ORDERS),
+    Entry("console:stock", _("Stock"), Action.VIEW_STOCK),
+    Entry("console:returns", _("Returns"), Action.MANAGE_RETURNS),
+    Entry("console:tickets", _("Tickets"), Action.MANAGE_TICKETS),
+    Entry("console:customers", _("Customers"), Action.VIEW_CUSTOMERS),
+    Entry("console:catalog", _("Catalogue"), Action.EDIT_CATALOG),
     Entry("console:team", _("Team"), None),
     Entry("console:permissions", _("Permissions"), None),
     Entry("console:audit_log", _("Audit log"), Action.VIEW_AUDIT_LOG),

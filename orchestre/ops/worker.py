@@ -42,6 +42,8 @@ PERIODIC_JOBS = (
     PeriodicJob("orchestre.inventory.tasks.expire_reservations_task", 60),
     PeriodicJob("orchestre.checkout.tasks.cancel_abandoned_checkouts_task", 300),
     PeriodicJob("orchestre.cart.tasks.delete_stale_carts_task", 86400),
+    PeriodicJob("orchestre.shipping.tasks.poll_carrier_tracking_task", 60),
+    PeriodicJob("orchestre.support.tasks.send_delivery_surveys_task", 3600),
     PeriodicJob("orchestre.ops.worker.prune_task_results", 3600),
 )
 # A run still RUNNING after this long belongs to a worker that died without finishing it

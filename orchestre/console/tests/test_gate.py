@@ -45,15 +45,22 @@ def test_every_page_answers_each_role_as_the_matrix_says(db, role):
     assert PAGES, "the console has pages"
     for url_name, action in PAGES:
         response = client.get(reverse(url_name))
-        expected = 200 if action is None or action in MATRIX[role] else 403
-        assert response.status_code == expected, (url_name, action)
+        if response.status_code == 405:
+            continue  # an action taken by POST only; its own tests check who may
+        if action is None or action in MATRIX[role]:
+            # A page may send back to its list when nothing was chosen (a pick list).
+            assert response.status_code in (200, 302), (url_name, action)
+            assert "sign-in" not in response.get("Location", ""), url_name
+        else:
+            assert response.status_code == 403, (url_name, action)
 
 
 def test_a_staff_member_without_a_role_reaches_only_the_pages_for_everyone(db):
     client = Client()
     client.force_login(staff_member(None))
     for url_name, action in PAGES:
-        assert client.get(reverse(url_name)).status_code == (200 if action is None else 403)
+        status = client.get(reverse(url_name)).status_code
+        assert status in (405, 200 if action is None else 403), url_name
 
 
 def test_anonymous_visitors_are_sent_to_the_staff_sign_in(db):

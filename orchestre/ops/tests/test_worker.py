@@ -57,6 +57,8 @@ def test_the_periodic_jobs_and_their_periods():
         ("orchestre.inventory.tasks.expire_reservations_task", 60),
         ("orchestre.checkout.tasks.cancel_abandoned_checkouts_task", 300),
         ("orchestre.cart.tasks.delete_stale_carts_task", 86400),
+        ("orchestre.shipping.tasks.poll_carrier_tracking_task", 60),
+        ("orchestre.support.tasks.send_delivery_surveys_task", 3600),
         ("orchestre.ops.worker.prune_task_results", 3600),
     ]
 

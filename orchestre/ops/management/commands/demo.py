@@ -6,6 +6,11 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from orchestre.ops.demo_accounts import ensure_demo_accounts
+from orchestre.ops.demo_fulfilment import seed_fulfilment_demo
+from orchestre.ops.demo_orders import seed_demo_orders
+from orchestre.ops.demo_returns import seed_returns_demo
+from orchestre.ops.demo_stock import seed_stock_demo
+from orchestre.ops.demo_support import seed_support_demo
 from orchestre.ops.online_retail import import_online_retail, shop_is_empty
 from orchestre.ops.server import (
     default_worker_count,
@@ -14,6 +19,14 @@ from orchestre.ops.server import (
     worker_beside_server,
 )
 
+# Work for the team's workspaces, each step idempotent.
+DEMO_WORK = (
+    seed_stock_demo,
+    seed_demo_orders,
+    seed_fulfilment_demo,
+    seed_returns_demo,
+    seed_support_demo,
+)
 DEMO_EXTRACT = files("orchestre.ops") / "data" / "online-retail-extract.csv.gz"
 
 
@@ -39,6 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(summary.describe())
         with translation.override("en"):
             accounts = ensure_demo_accounts()
+            for seed in DEMO_WORK:
+                self.stdout.write(seed())
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write("Demo accounts (one per team role):")
         width = max(len(account.username) for account in accounts)
@@ -48,6 +63,7 @@ class Command(BaseCommand):
             return
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"\nShop:       http://{host}:{port}/")
+        self.stdout.write(f"Console:    http://{host}:{port}/console/ (demo accounts above)")
         self.stdout.write(f"API docs:   http://{host}:{port}/api/v1/docs")
         self.stdout.write(f"Admin:      http://{host}:{port}/admin/")
         self.stdout.write(f"E-mails:    {email_destination()}\n")
