@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from orchestre.api.staff_auth import require_permission, staff_token
+from orchestre.api.staff_auth import staff_token, staff_token_for
 from orchestre.core.errors import InvalidInput
 from orchestre.orders.errors import UnknownOrder
 from orchestre.shipping import carriers
@@ -182,9 +182,8 @@ def _order_by_number(number: str):
     return order
 
 
-@router.get("/staff/orders", response=OrdersOut)
+@router.get("/staff/orders", response=OrdersOut, auth=staff_token_for(Action.VIEW_ORDERS))
 def orders(request: HttpRequest, filters: Query[OrderFilters]):
-    require_permission(request, Action.VIEW_ORDERS)
     rows = list_orders_for_staff().order_by("-placed_at", "-pk")
     if filters.to_prepare:
         rows = rows.filter(status__in=("paid", "in_preparation"), paid_at__isnull=False)
@@ -200,9 +199,8 @@ def orders(request: HttpRequest, filters: Query[OrderFilters]):
     return {"count": rows.count(), "results": [_order_summary(order) for order in page]}
 
 
-@router.get("/staff/orders/{number}", response=OrderOut)
+@router.get("/staff/orders/{number}", response=OrderOut, auth=staff_token_for(Action.VIEW_ORDERS))
 def order(request: HttpRequest, number: str):
-    require_permission(request, Action.VIEW_ORDERS)
     found = _order_by_number(number)
     return {
         **_order_summary(found),
@@ -221,9 +219,8 @@ def order(request: HttpRequest, number: str):
     }
 
 
-@router.get("/staff/shipments", response=ShipmentsOut)
+@router.get("/staff/shipments", response=ShipmentsOut, auth=staff_token_for(Action.VIEW_ORDERS))
 def shipments(request: HttpRequest, filters: Query[ShipmentFilters]):
-    require_permission(request, Action.VIEW_ORDERS)
     rows = list_shipments().prefetch_related("lines")
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -233,15 +230,17 @@ def shipments(request: HttpRequest, filters: Query[ShipmentFilters]):
     return {"count": rows.count(), "results": [_shipment(shipment) for shipment in page]}
 
 
-@router.get("/staff/shipments/{shipment_id}", response=ShipmentOut)
+@router.get(
+    "/staff/shipments/{shipment_id}", response=ShipmentOut, auth=staff_token_for(Action.VIEW_ORDERS)
+)
 def shipment(request: HttpRequest, shipment_id: int):
-    require_permission(request, Action.VIEW_ORDERS)
     return _shipment(get_shipment(shipment_id))
 
 
-@router.post("/staff/shipments", response={201: ShipmentOut})
+@router.post(
+    "/staff/shipments", response={201: ShipmentOut}, auth=staff_token_for(Action.FULFIL_ORDERS)
+)
 def new_shipment(request: HttpRequest, body: NewShipmentIn):
-    require_permission(request, Action.FULFIL_ORDERS)
     found = _order_by_number(body.order)
     created = create_shipment(
         order_id=found.pk,
@@ -252,9 +251,12 @@ def new_shipment(request: HttpRequest, body: NewShipmentIn):
     return Status(201, _shipment(get_shipment(created.pk)))
 
 
-@router.post("/staff/shipments/{shipment_id}/pack", response=ShipmentOut)
+@router.post(
+    "/staff/shipments/{shipment_id}/pack",
+    response=ShipmentOut,
+    auth=staff_token_for(Action.FULFIL_ORDERS),
+)
 def pack(request: HttpRequest, shipment_id: int, body: PackIn):
-    require_permission(request, Action.FULFIL_ORDERS)
     check_items(
         shipment_id=shipment_id,
         scans=[(item.sku, item.quantity) for item in body.items],
@@ -263,9 +265,12 @@ def pack(request: HttpRequest, shipment_id: int, body: PackIn):
     return _shipment(get_shipment(shipment_id))
 
 
-@router.post("/staff/shipments/{shipment_id}/ship", response=ShipmentOut)
+@router.post(
+    "/staff/shipments/{shipment_id}/ship",
+    response=ShipmentOut,
+    auth=staff_token_for(Action.FULFIL_ORDERS),
+)
 def ship(request: HttpRequest, shipment_id: int):
-    require_permission(request, Action.FULFIL_ORDERS)
     ship_shipment(shipment_id=shipment_id, actor=request.auth)
     return _shipment(get_shipment(shipment_id))
 

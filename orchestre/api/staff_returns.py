@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from orchestre.api.staff_auth import require_permission, staff_token
+from orchestre.api.staff_auth import staff_token, staff_token_for
 from orchestre.core.errors import InvalidInput
 from orchestre.inventory.models import Warehouse
 from orchestre.orders.selectors import get_order_by_number
@@ -135,9 +135,8 @@ def _by_line(lines: list, value) -> dict:
     return mapped
 
 
-@router.get("/staff/returns", response=ReturnsOut)
+@router.get("/staff/returns", response=ReturnsOut, auth=staff_token_for(Action.VIEW_ORDERS))
 def returns(request: HttpRequest, filters: Query[ReturnFilters]):
-    require_permission(request, Action.VIEW_ORDERS)
     found = list_returns(
         status=filters.status or "",
         since=filters.requested_from,
@@ -148,15 +147,17 @@ def returns(request: HttpRequest, filters: Query[ReturnFilters]):
     return {"count": found.count(), "results": [_summary(item) for item in window]}
 
 
-@router.get("/staff/returns/{number}", response=ReturnDetailOut)
+@router.get(
+    "/staff/returns/{number}", response=ReturnDetailOut, auth=staff_token_for(Action.VIEW_ORDERS)
+)
 def return_detail(request: HttpRequest, number: str):
-    require_permission(request, Action.VIEW_ORDERS)
     return _detail(get_return_by_number(number))
 
 
-@router.post("/staff/returns", response={201: ReturnDetailOut})
+@router.post(
+    "/staff/returns", response={201: ReturnDetailOut}, auth=staff_token_for(Action.MANAGE_RETURNS)
+)
 def create(request: HttpRequest, payload: CreateIn):
-    require_permission(request, Action.MANAGE_RETURNS)
     order = get_order_by_number(payload.order)
     created = services.create_return(
         order_id=order.pk,
@@ -167,16 +168,22 @@ def create(request: HttpRequest, payload: CreateIn):
     return Status(201, _detail(created))
 
 
-@router.post("/staff/returns/{number}/authorise", response=ReturnDetailOut)
+@router.post(
+    "/staff/returns/{number}/authorise",
+    response=ReturnDetailOut,
+    auth=staff_token_for(Action.MANAGE_RETURNS),
+)
 def authorise(request: HttpRequest, number: str):
-    require_permission(request, Action.MANAGE_RETURNS)
     found = get_return_by_number(number)
     return _detail(services.authorise_return(return_id=found.pk, actor=request.auth))
 
 
-@router.post("/staff/returns/{number}/receive", response=ReturnDetailOut)
+@router.post(
+    "/staff/returns/{number}/receive",
+    response=ReturnDetailOut,
+    auth=staff_token_for(Action.MANAGE_RETURNS),
+)
 def receive(request: HttpRequest, number: str, payload: ReceiveIn):
-    require_permission(request, Action.MANAGE_RETURNS)
     found = get_return_by_number(number)
     received = _by_line(payload.lines, lambda line: line.quantity)
     return _detail(
@@ -184,9 +191,12 @@ def receive(request: HttpRequest, number: str, payload: ReceiveIn):
     )
 
 
-@router.post("/staff/returns/{number}/inspect", response=ReturnDetailOut)
+@router.post(
+    "/staff/returns/{number}/inspect",
+    response=ReturnDetailOut,
+    auth=staff_token_for(Action.MANAGE_RETURNS),
+)
 def inspect(request: HttpRequest, number: str, payload: InspectIn):
-    require_permission(request, Action.MANAGE_RETURNS)
     found = get_return_by_number(number)
     decisions = _by_line(
         payload.lines, lambda line: services.Inspection(line.restock, line.write_off)
@@ -201,16 +211,22 @@ def inspect(request: HttpRequest, number: str, payload: InspectIn):
     return _detail(inspected)
 
 
-@router.post("/staff/returns/{number}/refund", response=ReturnDetailOut)
+@router.post(
+    "/staff/returns/{number}/refund",
+    response=ReturnDetailOut,
+    auth=staff_token_for(Action.REFUND_PAYMENTS),
+)
 def refund(request: HttpRequest, number: str):
-    require_permission(request, Action.REFUND_PAYMENTS)
     found = get_return_by_number(number)
     return _detail(services.refund_return(return_id=found.pk, actor=request.auth))
 
 
-@router.post("/staff/returns/{number}/reject", response=ReturnDetailOut)
+@router.post(
+    "/staff/returns/{number}/reject",
+    response=ReturnDetailOut,
+    auth=staff_token_for(Action.MANAGE_RETURNS),
+)
 def reject(request: HttpRequest, number: str, payload: RejectIn):
-    require_permission(request, Action.MANAGE_RETURNS)
     found = get_return_by_number(number)
     return _detail(
         services.reject_return(return_id=found.pk, reason=payload.reason, actor=request.auth)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from orchestre.api.staff_auth import require_permission, staff_token
+from orchestre.api.staff_auth import staff_token, staff_token_for
 from orchestre.inventory import selectors
 from orchestre.inventory.errors import InvalidPurchaseOrder, UnknownStockItem
 from orchestre.inventory.purchasing import (
@@ -165,9 +165,8 @@ class ReceiptOut(Schema):
     purchase_order: PurchaseOrderOut
 
 
-@router.get("/staff/stock", response=LevelsOut)
+@router.get("/staff/stock", response=LevelsOut, auth=staff_token_for(Action.VIEW_STOCK))
 def stock_levels(request: HttpRequest, filters: Query[LevelFilters]):
-    require_permission(request, Action.VIEW_STOCK)
     levels = selectors.list_stock_levels()
     if filters.warehouse:
         levels = levels.filter(warehouse__code=filters.warehouse)
@@ -182,9 +181,10 @@ def stock_levels(request: HttpRequest, filters: Query[LevelFilters]):
     return {"count": levels.count(), "results": [_level(level) for level in window]}
 
 
-@router.get("/staff/stock/movements", response=MovementsOut)
+@router.get(
+    "/staff/stock/movements", response=MovementsOut, auth=staff_token_for(Action.VIEW_STOCK)
+)
 def stock_movements(request: HttpRequest, filters: Query[MovementFilters]):
-    require_permission(request, Action.VIEW_STOCK)
     movements = selectors.list_movements()
     if filters.sku:
         movements = movements.filter(product__sku=filters.sku)
@@ -194,9 +194,12 @@ def stock_movements(request: HttpRequest, filters: Query[MovementFilters]):
     return {"count": movements.count(), "results": [_movement(item) for item in window]}
 
 
-@router.post("/staff/stock/adjustments", response={201: MovementOut})
+@router.post(
+    "/staff/stock/adjustments",
+    response={201: MovementOut},
+    auth=staff_token_for(Action.MANAGE_STOCK),
+)
 def adjustment(request: HttpRequest, payload: AdjustmentIn):
-    require_permission(request, Action.MANAGE_STOCK)
     movement = adjust_stock(
         warehouse_id=_warehouse_id(payload.warehouse, "warehouse"),
         product_id=_product_id(payload.sku),
@@ -208,9 +211,10 @@ def adjustment(request: HttpRequest, payload: AdjustmentIn):
     return Status(201, _movement(_reload(movement)))
 
 
-@router.post("/staff/stock/transfers", response={201: TransferOut})
+@router.post(
+    "/staff/stock/transfers", response={201: TransferOut}, auth=staff_token_for(Action.MANAGE_STOCK)
+)
 def transfer(request: HttpRequest, payload: TransferIn):
-    require_permission(request, Action.MANAGE_STOCK)
     out, into = transfer_stock(
         product_id=_product_id(payload.sku),
         from_warehouse_id=_warehouse_id(payload.from_warehouse, "from_warehouse"),
@@ -228,9 +232,10 @@ def transfer(request: HttpRequest, payload: TransferIn):
     )
 
 
-@router.get("/staff/purchase-orders", response=PurchaseOrdersOut)
+@router.get(
+    "/staff/purchase-orders", response=PurchaseOrdersOut, auth=staff_token_for(Action.VIEW_STOCK)
+)
 def purchase_orders(request: HttpRequest, filters: Query[PurchaseOrderFilters]):
-    require_permission(request, Action.VIEW_STOCK)
     orders = selectors.list_purchase_orders().order_by("-created_at", "-pk")
     if filters.status:
         orders = orders.filter(status=filters.status)
@@ -254,9 +259,12 @@ def purchase_orders(request: HttpRequest, filters: Query[PurchaseOrderFilters]):
     }
 
 
-@router.post("/staff/purchase-orders", response={201: PurchaseOrderOut})
+@router.post(
+    "/staff/purchase-orders",
+    response={201: PurchaseOrderOut},
+    auth=staff_token_for(Action.MANAGE_STOCK),
+)
 def new_purchase_order(request: HttpRequest, payload: PurchaseOrderIn):
-    require_permission(request, Action.MANAGE_STOCK)
     skus = selectors.product_ids_by_sku([line.sku for line in payload.lines])
     unknown = {
         f"lines.{index}.sku": [_("This product does not exist.")]
@@ -278,15 +286,21 @@ def new_purchase_order(request: HttpRequest, payload: PurchaseOrderIn):
     return Status(201, _purchase_order(order.pk))
 
 
-@router.get("/staff/purchase-orders/{purchase_order_id}", response=PurchaseOrderOut)
+@router.get(
+    "/staff/purchase-orders/{purchase_order_id}",
+    response=PurchaseOrderOut,
+    auth=staff_token_for(Action.VIEW_STOCK),
+)
 def purchase_order(request: HttpRequest, purchase_order_id: int):
-    require_permission(request, Action.VIEW_STOCK)
     return _purchase_order(purchase_order_id)
 
 
-@router.post("/staff/purchase-orders/{purchase_order_id}/receipts", response={201: ReceiptOut})
+@router.post(
+    "/staff/purchase-orders/{purchase_order_id}/receipts",
+    response={201: ReceiptOut},
+    auth=staff_token_for(Action.MANAGE_STOCK),
+)
 def receipt(request: HttpRequest, purchase_order_id: int, payload: ReceiptIn):
-    require_permission(request, Action.MANAGE_STOCK)
     quantities: dict[int, int] = {}
     for line in payload.lines:
         quantities[line.line_id] = quantities.get(line.line_id, 0) + line.quantity

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from orchestre.api.staff_auth import require_permission, staff_token
+from orchestre.api.staff_auth import staff_token, staff_token_for
 from orchestre.orders.selectors import get_order_by_number
 from orchestre.support import services
 from orchestre.support.models import Ticket, TicketMessage, TicketPriority, TicketStatus
@@ -110,9 +110,8 @@ def _detail(number: str) -> dict:
     }
 
 
-@router.get("/staff/tickets", response=TicketsOut)
+@router.get("/staff/tickets", response=TicketsOut, auth=staff_token_for(Action.MANAGE_TICKETS))
 def tickets(request: HttpRequest, filters: Query[TicketFilters]):
-    require_permission(request, Action.MANAGE_TICKETS)
     found = list_tickets()
     if filters.status:
         found = found.filter(status=filters.status)
@@ -128,15 +127,17 @@ def tickets(request: HttpRequest, filters: Query[TicketFilters]):
     }
 
 
-@router.get("/staff/tickets/{number}", response=TicketDetailOut)
+@router.get(
+    "/staff/tickets/{number}", response=TicketDetailOut, auth=staff_token_for(Action.MANAGE_TICKETS)
+)
 def ticket(request: HttpRequest, number: str):
-    require_permission(request, Action.MANAGE_TICKETS)
     return _detail(number)
 
 
-@router.post("/staff/tickets", response={201: TicketDetailOut})
+@router.post(
+    "/staff/tickets", response={201: TicketDetailOut}, auth=staff_token_for(Action.MANAGE_TICKETS)
+)
 def create(request: HttpRequest, payload: TicketIn):
-    require_permission(request, Action.MANAGE_TICKETS)
     order = get_order_by_number(payload.order) if payload.order else None
     created = services.open_staff_ticket(
         actor=request.auth,
@@ -152,9 +153,12 @@ def create(request: HttpRequest, payload: TicketIn):
     return Status(201, _detail(created.number))
 
 
-@router.post("/staff/tickets/{number}/replies", response={201: TicketDetailOut})
+@router.post(
+    "/staff/tickets/{number}/replies",
+    response={201: TicketDetailOut},
+    auth=staff_token_for(Action.MANAGE_TICKETS),
+)
 def reply(request: HttpRequest, number: str, payload: ReplyIn):
-    require_permission(request, Action.MANAGE_TICKETS)
     found = get_ticket(number)
     if payload.internal:
         services.add_internal_note(actor=request.auth, ticket_id=found.pk, body=payload.body)
@@ -165,9 +169,12 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn):
     return Status(201, _detail(number))
 
 
-@router.post("/staff/tickets/{number}/status", response=TicketDetailOut)
+@router.post(
+    "/staff/tickets/{number}/status",
+    response=TicketDetailOut,
+    auth=staff_token_for(Action.MANAGE_TICKETS),
+)
 def status(request: HttpRequest, number: str, payload: StatusIn):
-    require_permission(request, Action.MANAGE_TICKETS)
     found = get_ticket(number)
     services.change_ticket_status(actor=request.auth, ticket_id=found.pk, status=payload.status)
     return _detail(number)

@@ -257,7 +257,7 @@ def complete_checkout(
     except ProviderError:
         # The provider refused the request before charging anything: give everything back.
         with transaction.atomic():
-            _abandon(locks.lock_order(order.number), attempt, note="payment provider error")
+            abandon_order(locks.lock_order(order.number), attempt, note="payment provider error")
             CheckoutAttempt.objects.filter(pk=attempt.pk).delete()
         raise
     order = settle_payment(payment=payment)
@@ -447,7 +447,7 @@ def settle_payment(*, payment: Payment) -> Order:
                             order_id=order.pk, payment_reference=payment.provider_payment_id
                         )
                 except InsufficientStock:
-                    order = _abandon(order, attempt, note="stock ran out before payment")
+                    order = abandon_order(order, attempt, note="stock ran out before payment")
                     refund = True
             elif order.status == Order.Status.CANCELLED:
                 refund = True
@@ -455,7 +455,7 @@ def settle_payment(*, payment: Payment) -> Order:
             payment.status in (Payment.Status.FAILED, Payment.Status.CANCELED)
             and order.status == Order.Status.AWAITING_PAYMENT
         ):
-            order = _abandon(order, attempt, note=f"payment {payment.failure_code}")
+            order = abandon_order(order, attempt, note=f"payment {payment.failure_code}")
     if refund and payment.amount_refunded < payment.amount:
         payment_services.refund_payment(
             payment_id=payment.pk,
@@ -465,7 +465,9 @@ def settle_payment(*, payment: Payment) -> Order:
     return order
 
 
-def _abandon(order: Order, attempt: CheckoutAttempt | None, *, note: str) -> Order:
+def abandon_order(order: Order, attempt: CheckoutAttempt | None, *, note: str) -> Order:
+    """Cancel an unpaid order, release its stock and reopen its cart (order locked by the
+    caller)."""
     order = cancel_unpaid_order(order_id=order.pk, reason=note)
     release_reservations(reference=_stock_reference(attempt, order))
     if attempt:
@@ -512,6 +514,6 @@ def cancel_abandoned_checkouts(*, now: datetime | None = None) -> int:
             order = locks.lock_order(order.number)
             if order.status == Order.Status.AWAITING_PAYMENT:
                 attempt = CheckoutAttempt.objects.filter(order_number=order.number).first()
-                _abandon(order, attempt, note="payment not completed in time")
+                abandon_order(order, attempt, note="payment not completed in time")
                 cancelled += 1
     return cancelled

@@ -2,16 +2,21 @@
 
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from orchestre.checkout.cancellation import cancel_unpaid_order_by_staff
 from orchestre.console.access import staff_view
 from orchestre.console.listing import csv_response, list_page, wants_csv
+from orchestre.core.errors import DomainError
 from orchestre.orders.models import Order, OrderLine, OrderStatus
 from orchestre.payments.models import Payment
-from orchestre.team.permissions import Action
+from orchestre.team.permissions import Action, can
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -99,4 +104,29 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
         number=number,
     )
     payments = list(Payment.objects.filter(reference=found.number).prefetch_related("refunds"))
-    return render(request, "console/orders/detail.html", {"order": found, "payments": payments})
+    may_cancel = found.status == OrderStatus.AWAITING_PAYMENT and can(
+        request.user, Action.MANAGE_ORDERS
+    )
+    return render(
+        request,
+        "console/orders/detail.html",
+        {"order": found, "payments": payments, "may_cancel": may_cancel},
+    )
+
+
+@require_POST
+@staff_view(Action.MANAGE_ORDERS)
+def cancel(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        cancel_unpaid_order_by_staff(
+            order_number=number, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, gettext("The order %(number)s is cancelled.") % {"number": number}
+        )
+    return redirect("console:order", number=number)

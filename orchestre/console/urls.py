@@ -23,6 +23,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("orders/", orders_views.orders, name="orders"),
     path("orders/<str:number>/", orders_views.order, name="order"),
+    path("orders/<str:number>/cancel/", orders_views.cancel, name="order_cancel"),
     path("team/", team_views.team, name="team"),
     path("team/<int:user_id>/", team_views.member, name="team_member"),
     path("team/permissions/", team_views.permissions, name="permissions"),
