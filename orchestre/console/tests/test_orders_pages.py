@@ -45,3 +45,40 @@ def test_search_finds_an_order_by_number_only_for_roles_that_see_orders(db):
     content_editor = _client("content-editor").get("/en/console/search/", {"q": order.number})
     assert f"/en/console/orders/{order.number}/" in allowed.content.decode()
     assert "/console/orders/" not in content_editor.content.decode()
+
+
+def test_customer_service_cancels_an_unpaid_order_with_a_reason(db):
+    from orchestre.core.models import AuditEntry
+
+    order = place_test_order()
+    client = _client("customer-service")
+
+    without_reason = client.post(f"/en/console/orders/{order.number}/cancel/", {"reason": " "})
+    order.refresh_from_db()
+    assert order.status == "awaiting_payment"
+    cancelled = client.post(
+        f"/en/console/orders/{order.number}/cancel/", {"reason": "bank transfer never came"}
+    )
+
+    assert without_reason.status_code == cancelled.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.note) == ("order.cancelled", "bank transfer never came")
+    page = client.get(f"/en/console/orders/{order.number}/").content.decode()
+    assert "is cancelled" in page
+
+
+def test_a_paid_order_is_not_cancelled_here(db):
+    from orchestre.orders.tests.factories import paid_test_order
+
+    order = paid_test_order()
+    client = _client("customer-service")
+
+    response = client.post(
+        f"/en/console/orders/{order.number}/cancel/", {"reason": "changed mind"}, follow=True
+    )
+
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert "A paid order is refunded through a return." in response.content.decode()
