@@ -176,7 +176,12 @@ def scan(request: HttpRequest, shipment_id: int) -> HttpResponse:
             form = None
     else:
         status = 422
-    return _render_detail(request, get_shipment(shipment_id), scan_form=form, status=status)
+    shipment = get_shipment(shipment_id)
+    response = _render_detail(request, shipment, scan_form=form, status=status)
+    if request.htmx and shipment.status == shipment.Status.PACKED:
+        # The ship form is outside the packing panel: show the whole page again.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST
