@@ -317,3 +317,12 @@ STAFF_SESSION_SECONDS = int(os.environ.get("ORCHESTRE_STAFF_SESSION_SECONDS", st
 AXES_LOCKOUT_CALLABLE = "orchestre.storefront.account_views.lockout_response"
 # The name authenticator apps show for the staff two-factor codes.
 OTP_TOTP_ISSUER = "Orchestre"
+
+# The sandbox carrier (a stand-in for the delivery company, docs/fulfilment.md): how long
+# each tracking step takes, the tracking page it links to, and its webhook signing secret
+# (derived from SECRET_KEY when empty).
+SANDBOX_CARRIER_STEP_SECONDS = int(os.environ.get("ORCHESTRE_SANDBOX_CARRIER_STEP_SECONDS", "600"))
+SANDBOX_CARRIER_TRACKING_URL = os.environ.get(
+    "ORCHESTRE_SANDBOX_CARRIER_TRACKING_URL", "https://tracking.sandbox-carrier.example/{number}"
+)
+SANDBOX_CARRIER_WEBHOOK_SECRET = os.environ.get("ORCHESTRE_SANDBOX_CARRIER_WEBHOOK_SECRET", "")
