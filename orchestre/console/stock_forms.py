@@ -100,13 +100,3 @@ class PurchaseOrderForm(forms.Form):
         help_text=_("One line per product: SKU, units, unit cost, e.g. 85123A 24 2.55"),
     )
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
-
-
-class CycleCountForm(forms.Form):
-    warehouse = forms.ModelChoiceField(queryset=_warehouses(), label=_("Warehouse"))
-    skus = forms.CharField(
-        label=_("Products (SKUs)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Separated by spaces or new lines; empty counts every stocked product."),
-    )

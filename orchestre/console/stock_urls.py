@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from orchestre.console import stock_supply_views, stock_views
+from orchestre.console import stock_count_views, stock_supply_views, stock_views
 
 urlpatterns = [
     path("stock/", stock_views.stock, name="stock"),
@@ -46,5 +46,23 @@ urlpatterns = [
         "stock/purchase-orders/<int:purchase_order_id>/status/",
         stock_supply_views.purchase_order_status,
         name="stock_purchase_order_status",
+    ),
+    path("stock/counts/", stock_count_views.counts, name="stock_counts"),
+    path("stock/counts/new/", stock_count_views.new_count, name="stock_count_new"),
+    path("stock/counts/<int:count_id>/", stock_count_views.count_detail, name="stock_count"),
+    path(
+        "stock/counts/<int:count_id>/save/",
+        stock_count_views.save_counts,
+        name="stock_count_save",
+    ),
+    path(
+        "stock/counts/<int:count_id>/confirm/",
+        stock_count_views.confirm_count,
+        name="stock_count_confirm",
+    ),
+    path(
+        "stock/counts/<int:count_id>/cancel/",
+        stock_count_views.cancel_count,
+        name="stock_count_cancel",
     ),
 ]
