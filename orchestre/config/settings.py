@@ -323,6 +323,6 @@ OTP_TOTP_ISSUER = "Orchestre"
 # (derived from SECRET_KEY when empty).
 SANDBOX_CARRIER_STEP_SECONDS = int(os.environ.get("ORCHESTRE_SANDBOX_CARRIER_STEP_SECONDS", "600"))
 SANDBOX_CARRIER_TRACKING_URL = os.environ.get(
-    "ORCHESTRE_SANDBOX_CARRIER_TRACKING_URL", "https://tracking.sandbox-carrier.example/{number}"
+    "ORCHESTRE_SANDBOX_CARRIER_TRACKING_URL", SHOP_URL + "/carrier/sandbox/{number}/"
 )
 SANDBOX_CARRIER_WEBHOOK_SECRET = os.environ.get("ORCHESTRE_SANDBOX_CARRIER_WEBHOOK_SECRET", "")

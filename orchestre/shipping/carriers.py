@@ -20,8 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from orchestre.core.outbox import sign_webhook_body
 
 TRACKING_PREFIX = "SBX"
-DEFAULT_STEP_SECONDS = 600
-DEFAULT_TRACKING_URL = "https://tracking.sandbox-carrier.example/{number}"
 # A webhook call older than this is refused, so a captured call cannot be replayed later.
 WEBHOOK_TOLERANCE_SECONDS = 300
 
@@ -49,14 +47,11 @@ class CarrierEvent:
 
 
 def _step() -> timedelta:
-    return timedelta(
-        seconds=getattr(settings, "SANDBOX_CARRIER_STEP_SECONDS", DEFAULT_STEP_SECONDS)
-    )
+    return timedelta(seconds=settings.SANDBOX_CARRIER_STEP_SECONDS)
 
 
 def tracking_url(tracking_number: str) -> str:
-    template = getattr(settings, "SANDBOX_CARRIER_TRACKING_URL", DEFAULT_TRACKING_URL)
-    return template.format(number=tracking_number)
+    return settings.SANDBOX_CARRIER_TRACKING_URL.format(number=tracking_number)
 
 
 def create_label(*, reference: str, at: datetime) -> Label:
@@ -100,7 +95,7 @@ def track(tracking_number: str, *, now: datetime | None = None) -> list[CarrierE
 
 def webhook_secret() -> str:
     return (
-        getattr(settings, "SANDBOX_CARRIER_WEBHOOK_SECRET", "")
+        settings.SANDBOX_CARRIER_WEBHOOK_SECRET
         or hashlib.sha256(f"carrier-webhook:{settings.SECRET_KEY}".encode()).hexdigest()
     )
 

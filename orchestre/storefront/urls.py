@@ -4,6 +4,7 @@ from django.urls import path
 
 from orchestre.storefront import (
     account_urls,
+    carrier_views,
     cart_urls,
     checkout_urls,
     order_urls,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.product, name="product"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
+    path("carrier/sandbox/<str:number>/", carrier_views.sandbox_tracking, name="sandbox_tracking"),
 ]
 urlpatterns += (
     cart_urls.urlpatterns

@@ -160,7 +160,7 @@ def test_order_to_delivery_with_a_back_order(packer, django_capture_on_commit_ca
     assert shipped.status == "shipped"
     assert shipped.carrier == "Colissimo"  # the delivery method's carrier
     assert shipped.tracking_number.startswith("SBX")
-    assert shipped.tracking_url.endswith(shipped.tracking_number)
+    assert shipped.tracking_url.endswith(f"/{shipped.tracking_number}/")
     # One heart is still to come: the order stays in preparation.
     assert Order.objects.get(pk=order.pk).status == "in_preparation"
     email = OutboxMessage.objects.get(key=f"shipment-shipped:{first.number}")
