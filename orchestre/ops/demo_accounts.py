@@ -15,6 +15,18 @@ from orchestre.team.roles import ROLES
 from orchestre.team.services import ensure_role_groups
 
 DEMO_EMAIL_DOMAIN = "demo.orchestre.example"
+# Fictitious people, so the audit log and assignments read like a real team's.
+DEMO_NAMES = {
+    "digital-manager": ("Claire", "Fontaine"),
+    "ecommerce-manager": ("Julien", "Marchand"),
+    "business-analyst": ("Sophie", "Lambert"),
+    "marketing-manager": ("Karim", "Benali"),
+    "content-editor": ("Emma", "Rousseau"),
+    "developer-tester": ("Thomas", "Nguyen"),
+    "logistics-manager": ("Lucas", "Petit"),
+    "inventory-manager": ("Chloé", "Bernard"),
+    "customer-service": ("Manon", "Garnier"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ def ensure_demo_accounts() -> list[DemoAccount]:
             password = secrets.token_urlsafe(12)
             user = user or user_model(username=username, email=f"{username}@{DEMO_EMAIL_DOMAIN}")
             user.is_staff = True
-            user.first_name = str(role.label)
+            user.first_name, user.last_name = DEMO_NAMES[role.code]
             user.set_password(password)
             user.save()
             known[username] = password

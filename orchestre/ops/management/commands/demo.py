@@ -52,8 +52,9 @@ class Command(BaseCommand):
             self.stdout.write(summary.describe())
         with translation.override("en"):
             accounts = ensure_demo_accounts()
-            for seed in DEMO_WORK:
-                self.stdout.write(seed())
+        # The demo's orders, parcels and tickets are French, as the shop's default language.
+        for seed in DEMO_WORK:
+            self.stdout.write(seed())
         self.stdout.write(f"Ready in {time.monotonic() - started:.1f} s.\n")
         self.stdout.write("Demo accounts (one per team role):")
         width = max(len(account.username) for account in accounts)
